@@ -1,0 +1,224 @@
+"""Tenancy: merchants (the tenants), their stores, members and customers.
+
+Every model a merchant can see declares how it reaches its merchant (`tenant_path`) and,
+where it belongs to stores, how it reaches them (`store_path`). The back office, the API
+and the selectors scope querysets through `shops.tenancy`, which reads these two attributes,
+so a new model is scoped by declaring them rather than by remembering a filter.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Merchant(models.Model):
+    """A brand: the tenant. Goes live only once ops approve it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    tenant_path = ""  # a merchant is its own tenant
+
+    name = models.CharField(_("brand name"), max_length=100)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    require_owner_mfa = models.BooleanField(
+        _("require two-factor sign-in for owners"),
+        default=False,
+        help_text=_("Owners must set up an authenticator app before they can use the back office."),
+    )
+    status_reason = models.CharField(_("reason for status"), max_length=255, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("merchant")
+        verbose_name_plural = _("merchants")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "active", "suspended"]), name="merchant_status_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Store(models.Model):
+    """A physical shop of a merchant."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    tenant_path = "merchant"
+    store_path = ""  # a store is its own store scope
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="stores", verbose_name=_("merchant")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(
+        _("store code"), max_length=40, help_text=_("Short code, unique within the brand.")
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="stores/", blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        ordering = ["merchant_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "code"], name="store_code_unique_per_merchant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one merchant. Managers and staff work in one or more stores."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MANAGER = "manager", _("Manager")
+        STAFF = "staff", _("Staff")
+
+    tenant_path = "merchant"
+    store_path = "stores"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("merchant")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    stores = models.ManyToManyField(Store, blank=True, related_name="memberships", verbose_name=_("stores"))
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Untick when the person leaves."))
+    created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["merchant_id", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "merchant"], name="membership_unique_user_merchant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user.get_full_name() or self.user.email or self.user.username
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
+    @property
+    def sees_all_stores(self) -> bool:
+        """Owners and managers run the whole brand; staff see only the stores they work in."""
+        return self.role in (self.Role.OWNER, self.Role.MANAGER)
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + timedelta(days=7)
+
+
+class Invitation(models.Model):
+    """An owner or manager invites a person by email to join with a role and stores."""
+
+    tenant_path = "merchant"
+    store_path = "stores"
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("merchant")
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=[(Membership.Role.MANAGER, _("Manager")), (Membership.Role.STAFF, _("Staff"))],
+    )
+    stores = models.ManyToManyField(Store, blank=True, related_name="invitations", verbose_name=_("stores"))
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), default=_invitation_expiry, editable=False)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.merchant}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class Customer(models.Model):
+    """A shopper as seen by one merchant: the same person at two brands is two customers."""
+
+    tenant_path = "merchant"
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="customers", verbose_name=_("merchant")
+    )
+    # The shopper's long-lived cookie identity (see shops.shoppers); never shown to merchants.
+    shopper_uid = models.UUIDField(_("shopper id"), db_index=True)
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    created_at = models.DateTimeField(_("first seen"), auto_now_add=True)
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "shopper_uid"], name="customer_unique_per_merchant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.mobile or _("Customer #%(id)s") % {"id": self.pk}

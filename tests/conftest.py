@@ -1,0 +1,31 @@
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+def pytest_report_header(config):
+    return f"midpage services — {settings.SERVICES_DESCRIPTION}"
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL or start it; CI always has it)")
+    skip_redis = pytest.mark.skip(reason="needs Redis (set REDIS_URL or start it; CI always has it)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
