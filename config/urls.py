@@ -15,6 +15,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("orders.urls")),
+    path("", include("coupons.urls")),
+    path("", include("attribution.urls")),
     path("", include("shops.urls")),
 ]
 

@@ -37,6 +37,9 @@ if _db_url.startswith("postgres") and not _answers(_db_url):
 if REQUIRE_SERVICES and not _db_url.startswith("postgres"):
     raise ImproperlyConfigured("REQUIRE_SERVICES=1 needs DATABASE_URL to point at PostgreSQL")
 DATABASES = {"default": dj_database_url.parse(_db_url)}  # noqa: F405
+# Parallel runs (several developers on one machine) each get their own test database.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["TEST"] = {"NAME": f"test_midpage_{os.environ.get('MIDPAGE_TEST_DB', 'main')}"}
 
 _redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
 if not _answers(_redis_url):
