@@ -222,3 +222,203 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.mobile or _("Customer #%(id)s") % {"id": self.pk}
+
+
+# --- Catalog: products, variants and what each channel offers at which price ----------------
+
+
+class Category(models.Model):
+    """A merchant's product category (rebate rates can be overridden per category)."""
+
+    tenant_path = "merchant"
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="categories", verbose_name=_("merchant")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "name"], name="category_name_unique_per_merchant")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(models.Model):
+    tenant_path = "merchant"
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="products", verbose_name=_("merchant")
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("category"),
+    )
+    image = models.ImageField(_("image"), upload_to="products/", blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Variant(models.Model):
+    """A sellable SKU of a product (size, colour…). SKU codes are unique per merchant."""
+
+    tenant_path = "merchant"
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="variants", verbose_name=_("merchant")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product")
+    )
+    sku = models.CharField(_("SKU code"), max_length=64)
+    attributes = models.JSONField(
+        _("attributes"), default=dict, blank=True, help_text=_('e.g. {"size": "M"}')
+    )
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["product_id", "sku"]
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "sku"], name="variant_sku_unique_per_merchant")
+        ]
+
+    def __str__(self) -> str:
+        attrs = " ".join(str(v) for v in (self.attributes or {}).values())
+        return f"{self.product.title} {attrs}".strip() + f" ({self.sku})"
+
+
+class ChannelListing(models.Model):
+    """A variant offered in one channel: online (store is null) or one store, at its own price.
+
+    `is_exclusive` marks an online-only or this-store-only style.
+    """
+
+    tenant_path = "merchant"
+    store_path = "store"
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="listings", verbose_name=_("merchant")
+    )
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="listings", verbose_name=_("variant")
+    )
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="listings",
+        verbose_name=_("store"),
+        help_text=_("Empty means the online store."),
+    )
+    price_fen = models.PositiveBigIntegerField(_("price (fen)"))
+    is_available = models.BooleanField(_("available"), default=True)
+    is_exclusive = models.BooleanField(_("exclusive to this channel"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("channel listing")
+        verbose_name_plural = _("channel listings")
+        ordering = ["variant_id", "store_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["variant"], condition=Q(store__isnull=True), name="listing_one_online_per_variant"
+            ),
+            models.UniqueConstraint(
+                fields=["variant", "store"],
+                condition=Q(store__isnull=False),
+                name="listing_one_per_variant_store",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant} @ {self.store or _('online')}"
+
+    @property
+    def is_online(self) -> bool:
+        return self.store_id is None
+
+
+# --- QR entry points ---------------------------------------------------------------------------
+
+
+def new_entry_token() -> str:
+    """192 random bits, URL-safe: unguessable and short enough for a dense-free QR code."""
+    return secrets.token_urlsafe(24)
+
+
+class EntryPoint(models.Model):
+    """A printed QR code. Scanning `/s/<token>` records a scan and opens the right page."""
+
+    class Kind(models.TextChoices):
+        STORE = "store", _("Store")
+        STAFF = "staff", _("Staff member")
+        CAMPAIGN = "campaign", _("Campaign")
+        PAY = "pay", _("Face-to-face payment")
+
+    tenant_path = "merchant"
+    store_path = "store"
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="entry_points", verbose_name=_("merchant")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="entry_points",
+        verbose_name=_("store"),
+    )
+    staff = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="entry_points",
+        verbose_name=_("staff member"),
+    )
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_entry_token, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("QR entry point")
+        verbose_name_plural = _("QR entry points")
+        ordering = ["merchant_id", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["store", "staff", "pay"]) | Q(store__isnull=False),
+                name="entry_point_store_required",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="staff") | Q(staff__isnull=False), name="entry_point_staff_required"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_kind_display()} · {self.staff or self.store or self.merchant}"
