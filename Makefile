@@ -41,7 +41,7 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv
 
 check-deploy: $(STAMP)
-	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
+	env -u DJANGO_ALLOW_ASYNC_UNSAFE DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$($(PY) -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=midpage.example.com DATABASE_URL=sqlite:////tmp/midpage-deploy-check.sqlite3 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
