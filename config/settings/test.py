@@ -14,8 +14,9 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, env_bool
 
 REQUIRE_SERVICES = env_bool("REQUIRE_SERVICES")
-DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/midpage"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+# Where `make test` looks for services when DATABASE_URL / REDIS_URL are not set.
+DEFAULT_PG_URL = os.environ.get("TEST_PROBE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/midpage")
+DEFAULT_REDIS_URL = os.environ.get("TEST_PROBE_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def _answers(url: str) -> bool:
