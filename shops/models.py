@@ -422,3 +422,7 @@ class EntryPoint(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"{self.get_kind_display()} · {self.staff or self.store or self.merchant}"
+
+
+# API keys, webhooks, exports and personal-information requests live in their own module.
+from shops.models_api import *  # noqa: E402, F403

@@ -184,6 +184,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Task modules not named tasks.py (autodiscovery only finds those).
+CELERY_IMPORTS = ["shops.api_tasks"]
+
+# Webhook deliveries refuse private, loopback and link-local addresses unless this is on
+# (the development profile turns it on so a receiver on 127.0.0.1 works; never in production).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

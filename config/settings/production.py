@@ -8,6 +8,7 @@ from .base import *  # noqa: F403
 from .base import env_bool
 
 DEBUG = False
+WEBHOOKS_ALLOW_PRIVATE = False  # never call private addresses from production
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
