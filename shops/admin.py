@@ -1,12 +1,15 @@
 """Admins for shops: the ops admin (admin.site, /ops/) and the merchant back office (/backoffice/)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from shops import services
+from shops.admin_forms import TenantFormsMixin
 from shops.backoffice import MerchantScopedAdmin, backoffice_site
+from shops.images import normalise_photo
 from shops.models import Customer, Invitation, Membership, Merchant, Store
 
 # --- Ops -----------------------------------------------------------------------------------
@@ -91,7 +94,32 @@ class BrandAdmin(MerchantScopedAdmin):
     role_permissions = {"owner": ("view", "change"), "manager": ("view",), "staff": ()}
 
 
-class StoreAdmin(MerchantScopedAdmin):
+class StoreForm(forms.ModelForm):
+    """Store photos are checked and re-encoded (shops.images); codes are unique per brand."""
+
+    class Meta:
+        model = Store
+        fields = [
+            "name",
+            "code",
+            "status",
+            "address",
+            "latitude",
+            "longitude",
+            "opening_hours",
+            "phone",
+            "photo",
+        ]
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "content_type"):  # a new upload, not the stored file
+            return normalise_photo(photo)
+        return photo
+
+
+class StoreAdmin(TenantFormsMixin, MerchantScopedAdmin):
+    form = StoreForm
     list_display = ["name", "code", "status", "address", "phone", "opening_hours"]
     list_filter = ["status"]
     search_fields = ["name", "code", "address"]
@@ -184,3 +212,6 @@ backoffice_site.register(Store, StoreAdmin)
 backoffice_site.register(Membership, MembershipAdmin)
 backoffice_site.register(Invitation, InvitationAdmin)
 backoffice_site.register(Customer, CustomerAdmin)
+
+# Catalog, channel listings and QR entry points (issue 3) register themselves on import.
+from shops import admin_catalog  # noqa: E402, F401

@@ -404,6 +404,16 @@ class EntryPoint(models.Model):
     token = models.CharField(_("token"), max_length=64, unique=True, default=new_entry_token, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("replaced by"),
+        help_text=_("The new code made when this one was rotated."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -418,10 +428,76 @@ class EntryPoint(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="staff") | Q(staff__isnull=False), name="entry_point_staff_required"
             ),
+            # One live personal code per staff member: attribution must not split between two.
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=Q(kind="staff", is_active=True),
+                name="entry_point_one_active_staff_code",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.label or f"{self.get_kind_display()} · {self.staff or self.store or self.merchant}"
+
+
+class PosterBatch(models.Model):
+    """One multi-page PDF of every live QR poster of some stores, built in the background."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Printing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Paper(models.TextChoices):
+        A4 = "A4", "A4"
+        A5 = "A5", "A5"
+
+    tenant_path = "merchant"
+    store_path = "stores"
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="poster_batches", verbose_name=_("merchant")
+    )
+    stores = models.ManyToManyField(Store, related_name="poster_batches", verbose_name=_("stores"))
+    paper = models.CharField(_("paper size"), max_length=2, choices=Paper.choices, default=Paper.A4)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField(_("posters done"), default=0)
+    total = models.PositiveIntegerField(_("posters in total"), default=0)
+    file = models.FileField(_("PDF"), upload_to="poster-batches/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("poster batch")
+        verbose_name_plural = _("poster batches")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "running", "done", "failed"]),
+                name="poster_batch_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(done__lte=models.F("total")), name="poster_batch_done_le_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Posters %(paper)s #%(id)s") % {"paper": self.paper, "id": self.pk}
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else (100 if self.status == "done" else 0)
 
 
 # API keys, webhooks, exports and personal-information requests live in their own module.

@@ -6,7 +6,18 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-from shops.models import Customer, Invitation, Membership, Merchant, Store
+from shops.models import (
+    Category,
+    ChannelListing,
+    Customer,
+    EntryPoint,
+    Invitation,
+    Membership,
+    Merchant,
+    Product,
+    Store,
+    Variant,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -91,3 +102,56 @@ def member(merchant, role="owner", stores=(), email=None):
     user = UserFactory(email=email) if email else UserFactory()
     MembershipFactory(user=user, merchant=merchant, role=role, stores=list(stores))
     return user
+
+
+# --- Catalog and QR entry points (issue 3) ---------------------------------------------------
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    merchant = factory.SubFactory(MerchantFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    merchant = factory.SubFactory(MerchantFactory)
+    title = factory.Sequence(lambda n: f"Product {n}")
+    category = factory.SubFactory(CategoryFactory, merchant=factory.SelfAttribute("..merchant"))
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variant
+
+    merchant = factory.SubFactory(MerchantFactory)
+    product = factory.SubFactory(ProductFactory, merchant=factory.SelfAttribute("..merchant"))
+    sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    attributes = factory.LazyFunction(lambda: {"size": "M"})
+
+
+class ListingFactory(factory.django.DjangoModelFactory):
+    """An online listing unless `store` is given."""
+
+    class Meta:
+        model = ChannelListing
+
+    merchant = factory.SubFactory(MerchantFactory)
+    variant = factory.SubFactory(VariantFactory, merchant=factory.SelfAttribute("..merchant"))
+    store = None
+    price_fen = 9900
+
+
+class EntryPointFactory(factory.django.DjangoModelFactory):
+    """A store code unless `kind` says otherwise (staff codes need `staff`)."""
+
+    class Meta:
+        model = EntryPoint
+
+    merchant = factory.SubFactory(MerchantFactory)
+    kind = EntryPoint.Kind.STORE
+    store = factory.SubFactory(StoreFactory, merchant=factory.SelfAttribute("..merchant"))

@@ -45,3 +45,28 @@ def _invitation(merchant, store):
 @maker("shops.Customer")
 def _customer(merchant, store):
     return factories.CustomerFactory(merchant=merchant)
+
+
+@maker("shops.Category")
+def _category(merchant, store):
+    return factories.CategoryFactory(merchant=merchant)
+
+
+@maker("shops.Product")
+def _product(merchant, store):
+    return factories.ProductFactory(merchant=merchant)
+
+
+@maker("shops.Variant")
+def _variant(merchant, store):
+    return factories.VariantFactory(merchant=merchant)
+
+
+@maker("shops.ChannelListing")
+def _listing(merchant, store):
+    return factories.ListingFactory(merchant=merchant, store=store)
+
+
+@maker("shops.EntryPoint")
+def _entry_point(merchant, store):
+    return factories.EntryPointFactory(merchant=merchant, store=store)
