@@ -1,7 +1,7 @@
 """Portal pages around the back office: landing, merchant creation, switching, invitations."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -15,6 +15,8 @@ from shops.access import Block, backoffice_block_reason
 from shops.forms import AcceptInvitationForm, MerchantCreateForm
 from shops.middleware import SESSION_KEY
 from shops.models import Invitation, Membership
+
+User = get_user_model()
 
 
 def portal_home(request):
@@ -72,16 +74,22 @@ def merchant_switch(request):
 
 
 def invitation_accept(request, token: str):
+    """Join a brand from an emailed link: confirm (signed in as the invited address), sign in
+    first (an account with that address exists), or set a password (new person)."""
     invitation = Invitation.objects.select_related("merchant").filter(token=token).first()
     if invitation is None or not invitation.is_usable:
         return render(request, "shops/invitation_invalid.html", status=404)
-    existing_account = invitation.email.lower() in (
-        [request.user.email.lower()] if request.user.is_authenticated else []
+    signed_in_as_invitee = (
+        request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
     )
-    form = None if existing_account else AcceptInvitationForm(request.POST or None)
-    if request.method == "POST":
+    account_exists = not signed_in_as_invitee and User.objects.filter(email__iexact=invitation.email).exists()
+    form = None
+    if not signed_in_as_invitee and not account_exists:
+        form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and not account_exists:
+        membership = None
         try:
-            if existing_account:
+            if signed_in_as_invitee:
                 membership = services.accept_invitation(invitation=invitation, user=request.user)
             elif form.is_valid():
                 membership = services.accept_invitation(
@@ -90,11 +98,8 @@ def invitation_accept(request, token: str):
                     name=form.cleaned_data["name"],
                 )
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-            else:
-                membership = None
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            membership = None
         if membership is not None:
             request.session[SESSION_KEY] = membership.merchant_id
             messages.success(request, _("Welcome to %(brand)s.") % {"brand": membership.merchant.name})
@@ -102,5 +107,10 @@ def invitation_accept(request, token: str):
     return render(
         request,
         "shops/invitation_accept.html",
-        {"invitation": invitation, "form": form, "existing": existing_account},
+        {
+            "invitation": invitation,
+            "form": form,
+            "existing": signed_in_as_invitee,
+            "account_exists": account_exists,
+        },
     )
