@@ -1,10 +1,19 @@
 from django.urls import path
 
-from shops import views
+from shops import views, views_storefront
 
 urlpatterns = [
     path("", views.portal_home, name="portal-home"),
     path("merchant/new/", views.merchant_create, name="merchant-create"),
     path("merchant/switch/", views.merchant_switch, name="merchant-switch"),
     path("invite/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    # Shopper pages (issue 3): the printed QR codes open /s/<token>.
+    path("s/<str:token>", views_storefront.scan, name="scan"),
+    path("s/<str:token>/", views_storefront.scan),
+    path("shop/<slug:merchant_slug>/", views_storefront.storefront_home, name="storefront"),
+    path(
+        "shop/<slug:merchant_slug>/p/<int:product_id>/",
+        views_storefront.storefront_product,
+        name="storefront-product",
+    ),
 ]
