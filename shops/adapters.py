@@ -5,13 +5,23 @@ WeChat app. Decision: we match people by `openid` of the one website app ops con
 keep `unionid` (when WeChat returns it) in `SocialAccount.extra_data`; we never merge two
 accounts automatically on `unionid`, because a wrong merge would hand one person's brand
 access to another. A member who wants WeChat sign-in connects it from their account page
-while signed in. Staff accounts are made by invitation, so a WeChat sign-in with no
-connected account does not open a new merchant account by itself.
+(Connected accounts) while signed in. Staff accounts are made by invitation and brand
+accounts by email sign-up, so a WeChat sign-in with no connected account does not open a
+new account by itself: it shows "sign-up closed" and creates nothing.
+(Shoppers are not users at all: they are identified per merchant by a cookie, see
+shops.shoppers, so the unionid question does not arise for them here.)
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from django.http import Http404
 from django.urls import reverse
+
+
+class SocialAppNotConfigured(Http404, SocialApp.DoesNotExist):
+    """A provider URL was opened before ops entered its app: a 404, not a server error.
+    Still a `SocialApp.DoesNotExist`, so allauth code that catches that keeps working."""
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,5 +31,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
-        # Only connecting an existing account, or the flow that already carries a verified email.
+        # WeChat signs in accounts it was connected to; it never creates one.
         return False
+
+    def get_app(self, request, provider, client_id=None):
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise SocialAppNotConfigured(f"{provider} sign-in is not configured") from None
