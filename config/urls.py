@@ -11,6 +11,7 @@ admin.site.index_title = "Platform operations"
 
 urlpatterns = [
     path("ops/", admin.site.urls),
+    path("api/", include("config.api_urls")),
     path("backoffice/", backoffice_site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

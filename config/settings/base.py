@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "allauth",
     "allauth.account",
@@ -192,15 +193,29 @@ CELERY_IMPORTS = ["shops.api_tasks"]
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # The open API (shops/api_base.py): bearer API keys for merchants' systems, the session
+    # (with CSRF) for the site's own pages; one error format; errors documented in the schema.
+    "DEFAULT_SCHEMA_CLASS": "shops.api_base.MidpageAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "shops.api_auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "shops.api_base.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Midpage API",
-    "DESCRIPTION": "Open API for merchants: stores, catalog, orders, coupons, customers and rebates.",
+    "DESCRIPTION": "Open API for merchants: stores, catalog, orders, coupons, customers and rebates. "
+    "Authenticate with `Authorization: Bearer <API key>` (keys are made in the back office). "
+    "Errors always look like `{\"error\": {\"code\", \"message\", \"fields\"}}`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI assets are served from this site (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -1,0 +1,282 @@
+"""The open API's plumbing, shared by every app's `api.py`.
+
+- `ApiKeyAuthentication`: `Authorization: Bearer mpk_…` → the key's merchant. The site's own
+  pages use DRF's session authentication (CSRF enforced on writes).
+- `ScopePermission`: each view names its `api_resource`; a key needs "read" for safe methods
+  and "write" for the rest. Session members: everyone reads (staff only their stores), owners
+  and managers write.
+- `MerchantViewSetMixin`: every queryset goes through `shops.tenancy.scope_queryset` with the
+  request's merchant, so another merchant's id is a 404.
+- `KeyRateThrottle`: per key (per user for sessions) through the cache; 429 with Retry-After.
+- `exception_handler`: one error body, `{"error": {"code", "message", "fields"}}`.
+- `MidpageAutoSchema`: documents those error responses and the Idempotency-Key header.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, pagination, permissions, serializers, status, throttling
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from shops.models_api import ApiKey
+from shops.tenancy import scope_queryset
+
+# --- Authentication ----------------------------------------------------------------------
+
+
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "shops.api_auth.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "mpk_<prefix>_<secret>",
+            "description": "A merchant API key made in the back office (API keys), sent as "
+            "`Authorization: Bearer mpk_…`. Each key is scoped per resource to read or write.",
+        }
+
+
+def request_tenant(request):
+    """(merchant, membership) the request acts for: the key's merchant, or the signed-in member's."""
+    if isinstance(request.auth, ApiKey):
+        return request.auth.merchant, None
+    django_request = getattr(request, "_request", request)
+    return getattr(django_request, "merchant", None), getattr(django_request, "membership", None)
+
+
+# --- Permissions ---------------------------------------------------------------------------
+
+
+class ScopePermission(permissions.BasePermission):
+    """Key scopes (read / write per resource) or, for sessions, the member's role."""
+
+    message = _("This API key has no access to this resource.")
+
+    def has_permission(self, request, view) -> bool:
+        resource = getattr(view, "api_resource", None)
+        if resource is None:
+            return False
+        write = request.method not in permissions.SAFE_METHODS or getattr(view, "action", None) in getattr(
+            view, "write_actions", ()
+        )
+        if isinstance(request.auth, ApiKey):
+            return request.auth.allows(resource, write=write)
+        merchant, membership = request_tenant(request)
+        if merchant is None or membership is None:
+            self.message = _("Sign in as a member of an active brand, or send an API key.")
+            return False
+        if write and not membership.sees_all_stores:
+            self.message = _("Only owners and managers can change data.")
+            return False
+        return True
+
+
+# --- Throttling ----------------------------------------------------------------------------
+
+SESSION_RATE_PER_MINUTE = 600
+
+
+class KeyRateThrottle(throttling.SimpleRateThrottle):
+    """A sliding one-minute window per API key (its own rate) or per signed-in user."""
+
+    scope = "api"
+
+    def __init__(self):
+        # The rate depends on the key, so it is set per request in allow_request.
+        self.rate = None
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, ApiKey):
+            return f"throttle_api_key_{request.auth.pk}"
+        if request.user and request.user.is_authenticated:
+            return f"throttle_api_user_{request.user.pk}"
+        return f"throttle_api_ip_{self.get_ident(request)}"
+
+    def allow_request(self, request, view):
+        per_minute = (
+            request.auth.rate_per_minute if isinstance(request.auth, ApiKey) else SESSION_RATE_PER_MINUTE
+        )
+        self.rate = f"{per_minute}/min"
+        self.num_requests, self.duration = per_minute, 60
+        return super().allow_request(request, view)
+
+
+# --- Pagination ----------------------------------------------------------------------------
+
+
+class CursorPagination(pagination.CursorPagination):
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+# --- Errors --------------------------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable error code, e.g. `invalid`, `not_found`.")
+    message = serializers.CharField(help_text="Human-readable summary.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Field name → messages, for input that failed validation (empty otherwise).",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+def _flatten(detail, prefix="") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"field" or "field.sub" or "items.0.field": [messages]}."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            for sub, msgs in _flatten(value, name).items():
+                out.setdefault(sub, []).extend(msgs)
+    elif isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            out.setdefault(prefix or "non_field_errors", []).extend(str(item) for item in detail)
+        else:
+            for index, item in enumerate(detail):
+                for sub, msgs in _flatten(item, f"{prefix}.{index}" if prefix else str(index)).items():
+                    out.setdefault(sub, []).extend(msgs)
+    else:
+        out.setdefault(prefix or "non_field_errors", []).append(str(detail))
+    return out
+
+
+def error_response(code: str, message: str, http_status: int, fields=None, headers=None) -> Response:
+    return Response(
+        {"error": {"code": code, "message": str(message), "fields": fields or {}}},
+        status=http_status,
+        headers=headers,
+    )
+
+
+def exception_handler(exc, context):
+    """Every API error in one shape. Bad input is a 400 with per-field messages, never a 500."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, ProtectedError):
+        exc = exceptions.ValidationError(
+            {"non_field_errors": [_("This object is still used by other records and cannot be deleted.")]}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        non_field = fields.pop("non_field_errors", [])
+        message = non_field[0] if non_field else _("Some fields are not valid.")
+        if non_field:
+            fields["non_field_errors"] = non_field
+        response.data = {"error": {"code": "invalid", "message": str(message), "fields": fields}}
+        return response
+    detail = getattr(exc, "detail", "")
+    code = detail.code if hasattr(detail, "code") else getattr(exc, "default_code", "error")
+    if isinstance(exc, exceptions.Throttled):
+        code = "throttled"
+    response.data = {"error": {"code": str(code), "message": str(detail), "fields": {}}}
+    return response
+
+
+# --- Schema ----------------------------------------------------------------------------------
+
+ERROR_CODES = {
+    "400": "Invalid input: see `error.fields`.",
+    "401": "Missing or invalid API key.",
+    "403": "The key (or member) may not do this.",
+    "404": "Not found, or not this merchant's.",
+    "429": "Too many requests: wait `Retry-After` seconds.",
+}
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name="Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=True,
+    type=str,
+    description="A unique string per intended operation (e.g. a UUID). Retrying with the same key "
+    "returns the first result instead of doing the operation twice.",
+)
+
+
+class MidpageAutoSchema(AutoSchema):
+    """Adds the shared error responses to every operation, with the Retry-After header on 429."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code, description in ERROR_CODES.items():
+            if code in responses:
+                continue
+            response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+            response["description"] = description
+            if code == "429":
+                response["headers"] = {
+                    "Retry-After": {
+                        "schema": {"type": "integer"},
+                        "description": "Seconds to wait before retrying.",
+                    }
+                }
+            responses[code] = response
+        return responses
+
+
+# --- Base view set -------------------------------------------------------------------------
+
+
+class MerchantViewSetMixin:
+    """Scopes `queryset` to the request's merchant and hands the merchant to serializers."""
+
+    api_resource: str = ""
+    write_actions: tuple[str, ...] = ()
+
+    def get_tenant(self):
+        return request_tenant(self.request)
+
+    def get_queryset(self):
+        merchant, membership = self.get_tenant()
+        return scope_queryset(super().get_queryset(), merchant, membership)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        merchant, membership = self.get_tenant()
+        context["merchant"] = merchant
+        context["membership"] = membership
+        return context
+
+    @property
+    def merchant(self):
+        return self.get_tenant()[0]
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference in a request body: only the request's merchant's objects are accepted
+    (another merchant's id is "does not exist", exactly like a missing one)."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        merchant = self.context.get("merchant")
+        return scope_queryset(qs, merchant, self.context.get("membership"))
+
+
+def no_content() -> Response:
+    return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,202 @@
+"""Open API serializers for shops: stores, catalog, QR entry points and customers.
+
+Writes go through the catalog and entry-point services; serializers only parse and shape.
+References in bodies accept only the request merchant's objects (ScopedPrimaryKeyRelatedField).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from shops.api_base import ScopedPrimaryKeyRelatedField
+from shops.models import Category, ChannelListing, Customer, EntryPoint, Membership, Product, Store, Variant
+
+MAX_FEN = 10**12  # ten billion yuan: far above any real price, far below the database's limit
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise serializers.ValidationError(_("Null characters are not allowed."))
+    return value
+
+
+class StoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Store
+        fields = [
+            "id",
+            "name",
+            "code",
+            "address",
+            "latitude",
+            "longitude",
+            "opening_hours",
+            "phone",
+            "status",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_code(self, value):
+        merchant = self.context["merchant"]
+        clash = Store.objects.filter(merchant=merchant, code=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(_("Another store of your brand has this code."))
+        return value
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "position"]
+        read_only_fields = ["id"]
+
+    def validate_name(self, value):
+        clash = Category.objects.filter(merchant=self.context["merchant"], name=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(_("Another category has this name."))
+        return value
+
+
+class AttributesField(serializers.DictField):
+    """{"size": "M", "colour": "red"}: short text keys and values only."""
+
+    child = serializers.CharField(max_length=100, allow_blank=True)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if len(value) > 20:
+            raise serializers.ValidationError(_("At most 20 attributes."))
+        for key, item in value.items():
+            if len(str(key)) > 40 or "\x00" in str(key) or "\x00" in item:
+                raise serializers.ValidationError(
+                    _("Attribute names are at most 40 characters, without nulls.")
+                )
+        return value
+
+
+class VariantSerializer(serializers.ModelSerializer):
+    product = ScopedPrimaryKeyRelatedField(queryset=Product.objects.all())
+    attributes = AttributesField(required=False)
+
+    class Meta:
+        model = Variant
+        fields = ["id", "product", "sku", "attributes"]
+        read_only_fields = ["id"]
+
+    def validate_sku(self, value):
+        clash = Variant.objects.filter(merchant=self.context["merchant"], sku=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(_("Another variant of your brand has this SKU code."))
+        return value
+
+
+class ProductVariantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Variant
+        fields = ["id", "sku", "attributes"]
+        read_only_fields = fields
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    category = ScopedPrimaryKeyRelatedField(queryset=Category.objects.all(), allow_null=True, required=False)
+    variants = ProductVariantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ["id", "title", "description", "category", "is_active", "created_at", "variants"]
+        read_only_fields = ["id", "created_at", "variants"]
+
+
+class ChannelListingSerializer(serializers.ModelSerializer):
+    variant = ScopedPrimaryKeyRelatedField(queryset=Variant.objects.all())
+    store = ScopedPrimaryKeyRelatedField(
+        queryset=Store.objects.all(), allow_null=True, required=False, help_text="null = the online store."
+    )
+    price_fen = serializers.IntegerField(
+        min_value=0, max_value=MAX_FEN, help_text="Price in fen (1/100 yuan)."
+    )
+
+    class Meta:
+        model = ChannelListing
+        fields = ["id", "variant", "store", "price_fen", "is_available", "is_exclusive", "updated_at"]
+        read_only_fields = ["id", "updated_at"]
+        validators = []  # one listing per channel: shops.catalog.set_listing updates instead
+
+
+class ChannelListingUpdateSerializer(ChannelListingSerializer):
+    """On update the channel (variant, store) is fixed; change price and flags."""
+
+    variant = serializers.PrimaryKeyRelatedField(read_only=True)
+    store = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+
+class EntryPointSerializer(serializers.ModelSerializer):
+    store = ScopedPrimaryKeyRelatedField(queryset=Store.objects.all(), allow_null=True, required=False)
+    staff = ScopedPrimaryKeyRelatedField(queryset=Membership.objects.all(), allow_null=True, required=False)
+    scan_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EntryPoint
+        fields = [
+            "id",
+            "kind",
+            "store",
+            "staff",
+            "label",
+            "token",
+            "scan_url",
+            "is_active",
+            "revoked_at",
+            "replaced_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "token", "scan_url", "is_active", "revoked_at", "replaced_by", "created_at"]
+        validators = []  # the rules (one live code per staff member…) live in shops.entry_points
+
+    @extend_schema_field(serializers.URLField())
+    def get_scan_url(self, obj) -> str:
+        from shops.entry_points import scan_url
+
+        return scan_url(obj)
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    bindings = serializers.SerializerMethodField(help_text="The customer's store bindings, newest first.")
+
+    class Meta:
+        model = Customer
+        fields = ["id", "name", "mobile", "email", "created_at", "erased_at", "bindings"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_bindings(self, obj) -> list[dict]:
+        return bindings_for(obj)
+
+
+def bindings_for(customer: Customer) -> list[dict]:
+    """The customer's bindings (attribution.Binding when that model exists), as plain dicts."""
+    from django.apps import apps
+
+    try:
+        binding_model = apps.get_model("attribution", "Binding")
+    except LookupError:
+        return []
+    rows = binding_model._default_manager.filter(customer=customer).order_by("-pk")[:50]
+    return [_plain(row) for row in rows]
+
+
+def _plain(obj) -> dict:
+    out = {}
+    for field in obj._meta.concrete_fields:
+        value = field.value_from_object(obj)
+        out[field.attname] = value if value is None or isinstance(value, (int, str, bool)) else str(value)
+    return out
