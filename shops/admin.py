@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from shops import services
 from shops.admin_forms import TenantFormsMixin
+from shops.admin_posters import print_store_posters
 from shops.backoffice import MerchantScopedAdmin, backoffice_site
 from shops.images import normalise_photo
 from shops.models import Customer, Invitation, Membership, Merchant, Store
@@ -120,6 +121,7 @@ class StoreForm(forms.ModelForm):
 
 class StoreAdmin(TenantFormsMixin, MerchantScopedAdmin):
     form = StoreForm
+    actions = [print_store_posters]
     list_display = ["name", "code", "status", "address", "phone", "opening_hours"]
     list_filter = ["status"]
     search_fields = ["name", "code", "address"]

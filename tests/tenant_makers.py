@@ -70,3 +70,12 @@ def _listing(merchant, store):
 @maker("shops.EntryPoint")
 def _entry_point(merchant, store):
     return factories.EntryPointFactory(merchant=merchant, store=store)
+
+
+@maker("shops.PosterBatch")
+def _poster_batch(merchant, store):
+    from shops.models import PosterBatch
+
+    batch = PosterBatch.objects.create(merchant=merchant)
+    batch.stores.set([store])
+    return batch
