@@ -2,9 +2,11 @@
 
 from importlib import import_module
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
+
+from shops.api_base import api_not_found
 
 API_APPS = ["shops", "orders", "coupons", "attribution"]
 
@@ -23,4 +25,5 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^.*$", api_not_found),
 ]

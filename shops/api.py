@@ -14,7 +14,14 @@ from rest_framework.response import Response
 
 from shops import catalog, entry_points
 from shops import serializers as s
-from shops.api_base import CursorPagination, KeyRateThrottle, MerchantViewSetMixin, ScopePermission
+from shops.api_base import (
+    CursorPagination,
+    IdFilter,
+    KeyRateThrottle,
+    MerchantViewSetMixin,
+    ScopePermission,
+    StrictBooleanFilter,
+)
 from shops.models import Category, ChannelListing, Customer, EntryPoint, Product, Store, Variant
 
 
@@ -42,8 +49,8 @@ class StoreFilter(django_filters.FilterSet):
 
 
 class ProductFilter(django_filters.FilterSet):
-    category = django_filters.NumberFilter(field_name="category_id")
-    is_active = django_filters.BooleanFilter()
+    category = IdFilter(field_name="category_id")
+    is_active = StrictBooleanFilter()
     title = django_filters.CharFilter(lookup_expr="icontains")
 
     class Meta:
@@ -52,7 +59,7 @@ class ProductFilter(django_filters.FilterSet):
 
 
 class VariantFilter(django_filters.FilterSet):
-    product = django_filters.NumberFilter(field_name="product_id")
+    product = IdFilter(field_name="product_id")
     sku = django_filters.CharFilter()
 
     class Meta:
@@ -61,12 +68,10 @@ class VariantFilter(django_filters.FilterSet):
 
 
 class ListingFilter(django_filters.FilterSet):
-    variant = django_filters.NumberFilter(field_name="variant_id")
-    store = django_filters.NumberFilter(field_name="store_id")
-    online = django_filters.BooleanFilter(
-        field_name="store", lookup_expr="isnull", label="Online listings only"
-    )
-    is_available = django_filters.BooleanFilter()
+    variant = IdFilter(field_name="variant_id")
+    store = IdFilter(field_name="store_id")
+    online = StrictBooleanFilter(field_name="store", lookup_expr="isnull", label="Online listings only")
+    is_available = StrictBooleanFilter()
 
     class Meta:
         model = ChannelListing
@@ -75,8 +80,8 @@ class ListingFilter(django_filters.FilterSet):
 
 class EntryPointFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=EntryPoint.Kind.choices)
-    store = django_filters.NumberFilter(field_name="store_id")
-    is_active = django_filters.BooleanFilter()
+    store = IdFilter(field_name="store_id")
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = EntryPoint

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
@@ -115,10 +117,67 @@ class KeyRateThrottle(throttling.SimpleRateThrottle):
 
 
 class CursorPagination(pagination.CursorPagination):
+    """Cursor pages; a `page_size` that is not a whole number from 1 to 200 is a 400."""
+
     ordering = "-id"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [_("A whole number from 1 to %(max)s.") % {"max": self.max_page_size}]}
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+        return parameters
+
+
+# --- Filters and serializers that reject what the schema says is invalid -------------------
+
+
+class StrictBooleanField(forms.Field):
+    """`true` or `false` only (django-filter would silently ignore `1`, `yes` or garbage)."""
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        lowered = str(value).lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        raise forms.ValidationError(_("Use true or false."), code="invalid")
+
+    def validate(self, value):
+        """None (absent) is allowed."""
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object id: a whole number (a foreign merchant's id simply matches nothing)."""
+
+    field_class = forms.IntegerField
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    """Text is stored as sent (no silent trimming), so length limits mean what the schema says."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if issubclass(field_class, serializers.CharField):
+            field_kwargs.setdefault("trim_whitespace", False)
+        return field_class, field_kwargs
 
 
 # --- Errors --------------------------------------------------------------------------------
@@ -248,6 +307,8 @@ class MerchantViewSetMixin:
 
     api_resource: str = ""
     write_actions: tuple[str, ...] = ()
+    # Match any id in the URL, so a malformed one is this API's JSON 404, not the site's HTML page.
+    lookup_value_regex = "[^/]+"
 
     def get_tenant(self):
         return request_tenant(self.request)
@@ -280,3 +341,12 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 def no_content() -> Response:
     return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any other URL under /api/: the API's JSON 404 rather than the site's HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": str(_("Not found.")), "fields": {}}}, status=404
+    )

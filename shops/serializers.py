@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shops.api_base import ScopedPrimaryKeyRelatedField
+from shops.api_base import ApiModelSerializer, ScopedPrimaryKeyRelatedField
 from shops.models import Category, ChannelListing, Customer, EntryPoint, Membership, Product, Store, Variant
 
 MAX_FEN = 10**12  # ten billion yuan: far above any real price, far below the database's limit
@@ -22,7 +22,7 @@ def _no_nul(value: str) -> str:
     return value
 
 
-class StoreSerializer(serializers.ModelSerializer):
+class StoreSerializer(ApiModelSerializer):
     class Meta:
         model = Store
         fields = [
@@ -49,7 +49,7 @@ class StoreSerializer(serializers.ModelSerializer):
         return value
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ApiModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "name", "position"]
@@ -81,7 +81,7 @@ class AttributesField(serializers.DictField):
         return value
 
 
-class VariantSerializer(serializers.ModelSerializer):
+class VariantSerializer(ApiModelSerializer):
     product = ScopedPrimaryKeyRelatedField(queryset=Product.objects.all())
     attributes = AttributesField(required=False)
 
@@ -99,14 +99,14 @@ class VariantSerializer(serializers.ModelSerializer):
         return value
 
 
-class ProductVariantSerializer(serializers.ModelSerializer):
+class ProductVariantSerializer(ApiModelSerializer):
     class Meta:
         model = Variant
         fields = ["id", "sku", "attributes"]
         read_only_fields = fields
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ApiModelSerializer):
     category = ScopedPrimaryKeyRelatedField(queryset=Category.objects.all(), allow_null=True, required=False)
     variants = ProductVariantSerializer(many=True, read_only=True)
 
@@ -116,7 +116,7 @@ class ProductSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "variants"]
 
 
-class ChannelListingSerializer(serializers.ModelSerializer):
+class ChannelListingSerializer(ApiModelSerializer):
     variant = ScopedPrimaryKeyRelatedField(queryset=Variant.objects.all())
     store = ScopedPrimaryKeyRelatedField(
         queryset=Store.objects.all(), allow_null=True, required=False, help_text="null = the online store."
@@ -139,7 +139,7 @@ class ChannelListingUpdateSerializer(ChannelListingSerializer):
     store = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
 
-class EntryPointSerializer(serializers.ModelSerializer):
+class EntryPointSerializer(ApiModelSerializer):
     store = ScopedPrimaryKeyRelatedField(queryset=Store.objects.all(), allow_null=True, required=False)
     staff = ScopedPrimaryKeyRelatedField(queryset=Membership.objects.all(), allow_null=True, required=False)
     scan_url = serializers.SerializerMethodField()
@@ -169,8 +169,9 @@ class EntryPointSerializer(serializers.ModelSerializer):
         return scan_url(obj)
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ApiModelSerializer):
     bindings = serializers.SerializerMethodField(help_text="The customer's store bindings, newest first.")
+    email = serializers.CharField(read_only=True, help_text="Email address, or empty.")
 
     class Meta:
         model = Customer
