@@ -13,9 +13,9 @@ from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
+from tests import factories
 from tests.api.factories import api_key
 from tests.tenant_makers import MAKERS
-from tests import factories
 
 MAX_EXAMPLES = 12
 # Not checked: "every schema-valid request is accepted". Business rules that JSON Schema cannot
