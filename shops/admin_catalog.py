@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -73,10 +74,25 @@ class ProductAdmin(TenantFormsMixin, MerchantScopedAdmin):
     fields = ["title", "category", "description", "image", "is_active"]
     inlines = [VariantInline]
     role_permissions = CATALOG_ROLES
+    change_list_template = "admin/shops/product/change_list.html"
 
-    @admin.display(description=_("variants"))
+    @admin.display(description=_("variants"), ordering="n_variants")
     def variant_count(self, obj):
-        return obj.variants.count()
+        return obj.n_variants
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category").annotate(n_variants=Count("variants"))
+
+    def get_urls(self):
+        from django.urls import path
+
+        from shops import importexport_views
+
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(importexport_views.import_view(self)), name="shops_catalog_import"),
+            path("export/", wrap(importexport_views.export_view(self)), name="shops_catalog_export"),
+        ] + super().get_urls()
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _dupes = super().get_search_results(request, queryset, search_term)
