@@ -15,6 +15,7 @@ shops.shoppers, so the unionid question does not arise for them here.)
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
@@ -33,6 +34,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         # WeChat signs in accounts it was connected to; it never creates one.
         return False
+
+    def list_apps(self, request, provider=None, client_id=None):
+        # Midpage serves one site, so ticking "sites" on the app in /ops/ is ceremony that is
+        # easy to forget (and then the WeChat button silently never shows): an app with no
+        # site ticked counts as this site's.
+        apps = super().list_apps(request, provider=provider, client_id=client_id)
+        unsited = SocialApp.objects.filter(sites__isnull=True)
+        if provider:
+            unsited = unsited.filter(Q(provider=provider) | Q(provider_id=provider))
+        if client_id:
+            unsited = unsited.filter(client_id=client_id)
+        known = {app.pk for app in apps if app.pk}
+        return apps + [app for app in unsited if app.pk not in known]
 
     def get_app(self, request, provider, client_id=None):
         try:

@@ -82,9 +82,11 @@ def test_sign_up_verify_create_brand_wait_then_approved(client):
     assert merchant.status_changed_at is not None
 
     # The owner now lands in the back office, with the brand named on the page.
-    response = client.get(reverse("portal-home"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("backoffice:index")
+    # The portal home now sends them on (to the back office or the members' dashboard).
+    response = client.get(reverse("portal-home"), follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain
+    assert "shops/merchant_status.html" not in [t.name for t in response.templates]
     response = client.get(reverse("backoffice:index"))
     assert response.status_code == 200
     assert "茶语 Chayu" in response.content.decode()

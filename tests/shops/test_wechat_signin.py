@@ -123,6 +123,12 @@ def test_configured_app_shows_the_button(client, configured):
     assert f'action="{reverse("weixin_login")}' in body
 
 
+def test_app_entered_without_ticking_the_site_still_counts(client):
+    SocialApp.objects.create(provider="weixin", name="WeChat", client_id=APP_ID, secret=APP_SECRET)
+    assert "Sign in with WeChat" in client.get(reverse("account_login")).content.decode()
+    assert _start(client)
+
+
 def test_connected_wechat_signs_in_its_member(client, configured, wechat):
     merchant = factories.MerchantFactory()
     owner = factories.member(merchant, "owner")
