@@ -140,6 +140,9 @@ def seed() -> list[tuple[str, str, str]]:
             if created:
                 membership.stores.set([stores[c] for c in store_codes])
             logins.append((email, role, merchant.name))
+    from shops import demo_catalog  # catalog, channel prices and QR codes (issue 3)
+
+    demo_catalog.seed(merchants)
     for app in DEMO_APPS:
         if importlib.util.find_spec(f"{app}.demo") is not None:
             importlib.import_module(f"{app}.demo").seed(merchants)
