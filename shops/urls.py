@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from shops import views, views_posters, views_storefront
 
@@ -19,4 +19,6 @@ urlpatterns = [
     # A signed-in staff member's own QR code and their stores' codes, ready to print.
     path("me/code/", views_posters.my_code, name="my-code"),
     path("me/code/<int:entry_point_id>/<str:fmt>/", views_posters.my_code_download, name="my-code-download"),
+    # Members' portal (issue 9): dashboard, counter, printing.
+    path("", include("shops.urls_portal")),
 ]

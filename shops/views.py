@@ -20,10 +20,10 @@ User = get_user_model()
 
 
 def portal_home(request):
-    """Where everyone lands after signing in: the back office, or why not yet."""
+    """Where everyone lands after signing in: their dashboard, or why not yet."""
     reason = backoffice_block_reason(request)
     if reason is None:
-        return redirect("backoffice:index")
+        return redirect("portal-dashboard")
     if reason == Block.ANONYMOUS:
         return redirect(f"{reverse('account_login')}?next=/")
     if reason == Block.NO_MERCHANT:
