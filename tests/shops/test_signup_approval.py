@@ -41,8 +41,9 @@ def test_sign_up_verify_create_brand_wait_then_approved(client):
     # The link confirms the address (GET shows a button; POST confirms) and signs in.
     confirm_url = _link(mail.outbox[-1])
     assert client.get(confirm_url).status_code == 200
-    response = client.post(confirm_url)
-    assert response.status_code == 302
+    response = client.post(confirm_url, follow=True)
+    # Confirmed and signed in, straight on to creating the brand.
+    assert response.redirect_chain[-1][0] == reverse("merchant-create")
     user = get_user_model().objects.get(email="founder@chayu.example")
     assert user.emailaddress_set.get().verified
 

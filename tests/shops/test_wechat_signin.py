@@ -158,6 +158,7 @@ def test_unknown_wechat_user_gets_no_account(client, configured, wechat):
     assert get_user_model().objects.count() == users_before
     assert not SocialAccount.objects.exists()
     assert "signup_closed" in " ".join(t.name for t in response.templates)
+    assert "not connected" in response.content.decode()
 
 
 def test_member_connects_wechat_while_signed_in(client, configured, wechat):
