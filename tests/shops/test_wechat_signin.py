@@ -121,6 +121,8 @@ def test_configured_app_shows_the_button(client, configured):
     body = client.get(reverse("account_login")).content.decode()
     assert "Sign in with WeChat" in body
     assert f'action="{reverse("weixin_login")}' in body
+    # Sign-up never offers WeChat: it cannot create accounts.
+    assert reverse("weixin_login") not in client.get(reverse("account_signup")).content.decode()
 
 
 def test_app_entered_without_ticking_the_site_still_counts(client):
