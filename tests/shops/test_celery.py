@@ -27,16 +27,30 @@ class BoundedWorkController(TestWorkController):
 @pytest.fixture
 def real_broker():
     """Turn off the test profile's eager mode and point the app at settings.REDIS_URL."""
-    saved = {
-        key: app.conf[key]
-        for key in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
-    }
+    keys = (
+        "task_always_eager",
+        "broker_url",
+        "result_backend",
+        "task_default_queue",
+        "worker_hijack_root_logger",
+        "broker_transport_options",
+    )
+    saved = {key: app.conf[key] for key in keys}
     queue = f"midpage-test-{uuid.uuid4().hex[:8]}"  # parallel test runs never share a queue
     app.conf.update(
         task_always_eager=False,
         broker_url=settings.REDIS_URL,
         result_backend=settings.REDIS_URL,
         task_default_queue=queue,
+        # Leave pytest's and Django's logging alone.
+        worker_hijack_root_logger=False,
+        # A broker that stops answering fails fast instead of retrying for minutes.
+        broker_transport_options={
+            "max_retries": 3,
+            "interval_start": 0,
+            "interval_step": 0.5,
+            "interval_max": 1,
+        },
     )
     try:
         yield queue

@@ -122,3 +122,14 @@ def test_owner_can_turn_on_the_requirement_in_the_back_office(client):
     merchant.refresh_from_db()
     assert merchant.require_owner_mfa
     assert client.get(reverse("portal-home"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_owner_who_removes_the_authenticator_is_sent_back_to_enrol(client, owner_of_strict_brand):
+    sign_in(client, owner_of_strict_brand)
+    enrol_totp(client)
+    assert client.get(reverse("backoffice:index")).status_code == 200
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=owner_of_strict_brand, type=Authenticator.Type.TOTP).exists()
+    response = client.get(reverse("backoffice:index"), follow=True)
+    assert (reverse("mfa_activate_totp"), 302) in response.redirect_chain
