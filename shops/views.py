@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,6 +60,8 @@ def merchant_create(request):
 @login_required
 @require_POST
 def merchant_switch(request):
+    """Make another of the user's brands the current one (kept in the session), then go back
+    to `next` (a local URL, e.g. the back office) or the portal home."""
     try:
         merchant_id = int(request.POST.get("merchant", ""))
     except ValueError:
@@ -70,7 +73,12 @@ def merchant_switch(request):
         request.session[SESSION_KEY] = merchant_id
     else:
         messages.error(request, _("You are not a member of that brand."))
-    return HttpResponseRedirect(reverse("portal-home"))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("portal-home")
+    return HttpResponseRedirect(next_url)
 
 
 def invitation_accept(request, token: str):

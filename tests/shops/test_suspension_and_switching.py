@@ -85,6 +85,15 @@ def test_member_of_two_brands_switches_and_each_request_resolves_the_current_one
     response = client.post(reverse("merchant-switch"), {"merchant": "not-a-number"})
     assert response.status_code == 302
     assert stores_listed() == {"Beta Store"}
+    # The back office's switcher comes back to the back office; foreign `next` URLs are ignored.
+    response = client.post(
+        reverse("merchant-switch"), {"merchant": a.pk, "next": reverse("backoffice:index")}
+    )
+    assert response["Location"] == reverse("backoffice:index")
+    assert stores_listed() == {"Alpha Store"}
+    response = client.post(reverse("merchant-switch"), {"merchant": b.pk, "next": "https://evil.example/"})
+    assert response["Location"] == reverse("portal-home")
+    assert stores_listed() == {"Beta Store"}
     # Switching is a POST (no CSRF-able GET).
     assert client.get(reverse("merchant-switch")).status_code == 405
 
