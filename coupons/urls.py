@@ -1,3 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("coupons.sharing.urls")),  # /rules/ (sharing rulebook, issue 6)
+]
