@@ -46,6 +46,34 @@ def test_throttling_is_per_account_other_people_still_sign_in(client):
     assert fresh.session["_auth_user_id"] == str(other.pk)
 
 
+def test_colleagues_behind_one_shop_ip_are_not_locked_out_by_one_persons_typos(client):
+    """Staff of a shop share the shop's Wi-Fi address: one person's failures must not lock out
+    the others (the per-account limit does that job; the per-IP limit only stops floods)."""
+    typist = factories.UserFactory(email="typist@example.com")
+    colleague = factories.UserFactory(email="colleague@example.com")
+    for _attempt in range(_failed_login_limit()):
+        client.post(reverse("account_login"), {"login": typist.email, "password": "typo"})
+    other_phone = client.__class__()  # same REMOTE_ADDR (127.0.0.1), different browser
+    response = other_phone.post(reverse("account_login"), {"login": colleague.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert other_phone.session["_auth_user_id"] == str(colleague.pk)
+
+
+def test_a_flood_from_one_address_is_stopped(client):
+    """Guessing many accounts' passwords from one address hits the per-IP limit."""
+    ip_limit = int(
+        next(r for r in settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",") if r.endswith("/ip")).split(
+            "/"
+        )[0]
+    )
+    victims = [factories.UserFactory() for _ in range(ip_limit + 1)]
+    for victim in victims[:-1]:
+        client.post(reverse("account_login"), {"login": victim.email, "password": "guess"})
+    response = client.post(reverse("account_login"), {"login": victims[-1].email, "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in (200, 429)
+
+
 def test_a_few_mistakes_do_not_block(client):
     user = factories.UserFactory()
     for _attempt in range(_failed_login_limit() - 1):
