@@ -577,9 +577,9 @@ def fill(path: Path = PO) -> list[str]:
     for entry in po:
         if entry.obsolete:
             continue
-        if entry.msgstr or (entry.msgstr_plural and entry.msgstr_plural.get(0)):
-            if "fuzzy" not in entry.flags:
-                continue
+        translated = entry.msgstr or (entry.msgstr_plural and entry.msgstr_plural.get(0))
+        if translated and "fuzzy" not in entry.flags:
+            continue
         text = ZH.get(entry.msgid)
         if text is None:
             missing.append(entry.msgid)
