@@ -3,6 +3,13 @@
 from shops.backoffice import MerchantScopedInline
 
 
+def _bump(request) -> None:
+    from shops.storefront import bump_catalog_version
+
+    if getattr(request, "merchant", None) is not None:
+        bump_catalog_version(request.merchant.pk)
+
+
 def tenant_form(form_class, merchant):
     """`form_class` with the merchant set on its instance before validation, so that database
     constraints naming the merchant (SKU unique per brand…) are checked by the form instead of
@@ -26,7 +33,20 @@ def tenant_form(form_class, merchant):
 
 
 class TenantFormsMixin:
-    """For admins: tenant-aware forms, and the merchant set on new inline objects."""
+    """For admins: tenant-aware forms, and the merchant set on new inline objects. Any change
+    made here invalidates the merchant's cached storefront."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _bump(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _bump(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        _bump(request)
 
     def get_form(self, request, obj=None, **kwargs):
         return tenant_form(super().get_form(request, obj, **kwargs), request.merchant)
@@ -40,6 +60,7 @@ class TenantFormsMixin:
                 instance.merchant = request.merchant
             instance.save()
         formset.save_m2m()
+        _bump(request)
 
 
 class TenantInlineMixin(MerchantScopedInline):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shops.models import ChannelListing, Merchant, Store, Variant
+from shops.storefront import bump_catalog_version
 
 
 def check_listing_parts(*, merchant: Merchant, variant: Variant | None, store: Store | None) -> None:
@@ -39,6 +40,7 @@ def set_listing(
     number of fen; there is never more than one listing per variant and channel (DB constraint).
     """
     check_listing_parts(merchant=merchant, variant=variant, store=store)
+    bump_catalog_version(merchant.pk)
     if isinstance(price_fen, bool) or not isinstance(price_fen, int) or price_fen < 0:
         raise ValidationError({"price_fen": _("The price must be a whole, non-negative number of fen.")})
     listing = (

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from shops import catalog
 from shops.models import Category, ChannelListing, Merchant, Product, Store, Variant
 from shops.money import MoneyError, fen_to_yuan, yuan_to_fen
+from shops.storefront import bump_catalog_version
 
 COLUMNS = [
     "product",
@@ -263,6 +264,7 @@ def import_catalog(*, merchant: Merchant, data: bytes) -> ImportResult:
         return result
     with transaction.atomic():
         _apply(merchant, rows, result)
+        bump_catalog_version(merchant.pk)
     return result
 
 

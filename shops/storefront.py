@@ -10,9 +10,13 @@ whatever the size of the catalog.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import time
 
 from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Min, Q, QuerySet
 
 from shops.models import Category, ChannelListing, EntryPoint, Merchant, Product, Store
@@ -23,6 +27,9 @@ STORE_COOKIE_MAX_AGE = 60 * 60 * 24 * 30  # a month: the shopper is "in" the sho
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 EXCLUSIVE_LIMIT = 24
 PAGE_SIZE = 20
+# Rendered storefront fragments are cached under the merchant's catalog version, which every
+# catalog service bumps; the TTL bounds staleness for edits that bypass them (store details).
+FRAGMENT_TTL = 60
 
 
 def _cookie_name(merchant_id: int) -> str:
@@ -146,3 +153,44 @@ def product_listings(merchant: Merchant, product: Product, store: Store | None) 
         row = rows.setdefault(listing.variant_id, {"variant": listing.variant, "online": None, "store": None})
         row["online" if listing.store_id is None else "store"] = listing
     return list(rows.values())
+
+
+# --- Fragment cache ------------------------------------------------------------------------------
+
+
+def _version_key(merchant_id: int) -> str:
+    return f"storefront:v:{merchant_id}"
+
+
+def catalog_version(merchant_id: int) -> int:
+    version = cache.get(_version_key(merchant_id))
+    if version is None:
+        version = time.time_ns()
+        cache.set(_version_key(merchant_id), version, None)
+    return version
+
+
+def bump_catalog_version(merchant_id: int) -> None:
+    """Invalidate the merchant's cached storefront fragments, now and again after commit (so a
+    page rendered from the old data while the transaction was open is not kept)."""
+
+    def bump():
+        cache.set(_version_key(merchant_id), time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def fragment_key(merchant_id: int, *parts) -> str:
+    raw = ":".join(str(p) for p in parts)
+    digest = hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+    return f"storefront:f:{merchant_id}:{catalog_version(merchant_id)}:{digest}"
+
+
+def cached_fragment(key: str, render) -> str:
+    """The cached HTML under `key`, or `render()` stored for FRAGMENT_TTL seconds."""
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, FRAGMENT_TTL)
+    return html

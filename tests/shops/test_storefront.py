@@ -1,5 +1,7 @@
 """The shopper storefront: online listings, the store's exclusive section, detail, search, pages."""
 
+import re
+
 import pytest
 from django.urls import NoReverseMatch, reverse
 
@@ -59,7 +61,7 @@ def test_without_a_scan_only_online_listings_show(client, shop):
     assert page.context["page"].object_list[0].min_price_fen == 12900
     assert "¥129.00" in html
     assert "Jasmine" not in html and "Longjing" not in html and "Pu'er" not in html
-    assert page.context["exclusives"] == []
+    assert 'id="exclusive-title"' not in html
 
 
 def test_after_a_scan_the_store_header_and_its_exclusive_section_show(client, shop):
@@ -68,6 +70,7 @@ def test_after_a_scan_the_store_header_and_its_exclusive_section_show(client, sh
     html = page.content.decode()
     assert page.context["store"] == shop["store"]
     assert [listing.variant.sku for listing in page.context["exclusives"]] == ["JAS-1"]
+    assert 'id="exclusive-title"' in html
     assert "静安寺店" in html and "10:00–22:00" in html
     assert "uri.amap.com/marker?position=121.4458" in html
     assert "¥66.00" in html
@@ -126,7 +129,7 @@ def test_search_and_category_filter(client, shop):
         merchant=merchant, product__title="Keemun", product__category=black, sku="KEE-1"
     )
     catalog.set_listing(merchant=merchant, variant=keemun, store=None, price_fen=8800)
-    titles = lambda page: [p.title for p in page.context["page"].object_list]  # noqa: E731
+    titles = lambda page: re.findall(r'<span class="title">([^<]+)</span>', page.content.decode())  # noqa: E731
     assert titles(_home(client)) == ["Keemun", "Oolong"]
     assert titles(_home(client, q="oolo")) == ["Oolong"]
     assert titles(_home(client, q="kee-1")) == ["Keemun"]
@@ -172,9 +175,58 @@ def test_storefront_query_count_does_not_grow_with_the_catalog(
     client.get(f"/s/{shop['code'].token}")
     with django_assert_max_num_queries(10):
         page = _home(client)
-    assert page.status_code == 200 and len(page.context["exclusives"]) > 0
+    assert page.status_code == 200 and 'id="exclusive-title"' in page.content.decode()
+    with django_assert_max_num_queries(3):  # warm: merchant and store, fragments from the cache
+        assert _home(client).status_code == 200
     product = Product.objects.filter(merchant=shop["merchant"], title__startswith="Bulk").first()
     with django_assert_max_num_queries(10):
         client.get(reverse("storefront-product", kwargs={"merchant_slug": "chayu", "product_id": product.pk}))
     with django_assert_max_num_queries(10):
         assert client.get(f"/s/{shop['code'].token}").status_code == 302
+
+
+def test_catalog_changes_show_at_once_despite_the_fragment_cache(client, shop):
+    client.get(f"/s/{shop['code'].token}")
+    assert "¥129.00" in _home(client).content.decode()
+    small = Variant.objects.get(sku="OOL-S")
+    catalog.set_listing(merchant=shop["merchant"], variant=small, store=None, price_fen=11100)
+    html = _home(client).content.decode()
+    assert "¥111.00" in html and "¥129.00" not in html
+    catalog.set_listing(
+        merchant=shop["merchant"],
+        variant=shop["jasmine"],
+        store=shop["store"],
+        price_fen=6600,
+        is_available=False,
+    )
+    assert 'id="exclusive-title"' not in _home(client).content.decode()
+
+
+def test_back_office_product_edit_invalidates_the_storefront(client, shop):
+    assert "Oolong" in _home(client).content.decode()
+    client.force_login(factories.member(shop["merchant"], "manager"))
+    product = shop["oolong"]
+    response = client.post(
+        reverse("backoffice:shops_product_change", args=[product.pk]),
+        {
+            "title": "Oolong Supreme",
+            "description": "",
+            "category": product.category_id,
+            "is_active": "on",
+            "variants-TOTAL_FORMS": "2",
+            "variants-INITIAL_FORMS": "2",
+            **{
+                f"variants-{i}-{k}": v
+                for i, variant in enumerate(product.variants.order_by("sku"))
+                for k, v in {
+                    "id": variant.pk,
+                    "product": product.pk,
+                    "sku": variant.sku,
+                    "attributes": "{}",
+                }.items()
+            },
+        },
+    )
+    assert response.status_code == 302, response.content
+    client.logout()
+    assert "Oolong Supreme" in _home(client).content.decode()
