@@ -142,6 +142,7 @@ REWARD_NOUN = alt(
     r"啤酒",
     r"蛋糕",
     r"面膜",
+    r"(?:会员|年|月|季|次|储值|礼品|购物)卡",
 )
 # A stricter reward signal for the "nearby" review rule: promotions, not any noun.
 REWARD_SIGNAL = alt(
@@ -194,6 +195,10 @@ ACQUIRE = alt(
     r"换",
     r"返",
     r"减",
+    r"抵扣",
+    r"抵用",
+    r"抵(?!达)",
+    r"打(?=(?:\d+(?:\.\d+)?|[一二三四五六七八九])折)",
     r"白拿",
     r"拿",
     r"白嫖",
@@ -226,7 +231,7 @@ EN_OBJECT = (
 
 
 def en_share_act(target: str = EN_TARGET, require_target: bool = True) -> str:
-    with_target = rf"{EN_SHARE_VERB}{EN_OBJECT}\s(?:with|to|on|in|into|across)\s{target}"
+    with_target = rf"{EN_SHARE_VERB}(?:\s[a-z]+){{0,6}}\s(?:with|to|on|in|into|across)\s{target}"
     post = (
         r"\b(?:post|posts|posting|upload|publish)\s(?:a\s|an\s|this\s|the\s|your\s|it\s)?"
         r"(?:[a-z]+\s){0,6}"

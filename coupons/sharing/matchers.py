@@ -115,6 +115,7 @@ MATCHERS: dict[str, Matcher] = {
         en=_c(
             rf"{EN_SHARE_ACT}{G(30)}\b(?:to|and|then|for|will|we ll|we will|you ll|you will|n)\b{G(14)}{EN_ACQUIRE}{G(30)}{EN_REWARD}",
             rf"{EN_SHARE_VERB}(?:\s(?:this|it))?(?:\s(?:post|page|link))?\s(?:to|and|n)\s(?:a chance to\s)?(?:get|claim|receive|win|earn|enjoy|grab|score|enter)\b",
+            rf"{EN_SHARE_VERB}{G(40)}\b(?:to|and|then)\s(?:a chance to\s|you ll\s|you will\s)?(?:win|enter)\b",
             rf"{EN_ACQUIRE}{G(40)}{EN_REWARD}{G(30)}\b(?:when|if|after|once|by|for)\s(?:you\s)?(?:{EN_SHARE_ING}|{EN_POST_FEED})",
             rf"{EN_REWARD}{G(30)}\b(?:for|to)\s(?:everyone|anyone|all|those|people|customers|guests|friends|the first \d+)\s(?:who|that)\s(?:{EN_SHARE_ING}|{EN_POST_FEED})",
             rf"(?:{EN_ACQUIRE}|{EN_REWARD}){G(50)}\b(?:just|simply|all you need to do is|all you have to do is|only need to|all it takes is)\s(?:{EN_SHARE_ING}|{EN_POST_FEED})",
@@ -168,6 +169,7 @@ MATCHERS: dict[str, Matcher] = {
         zh=_c(
             rf"{INVITE}{G(2)}{NUM}(?:位|个|名)?(?:{PEOPLE_NOUN}|人){G(14)}(?:即可|就能|就可|可|才能|便可|即|均可|都能|各|双方)?(?:解锁|{ACQUIRE_REWARD})",
             rf"{INVITE}(?:成功)?{G(2)}{PEOPLE}{G(10)}(?:助力|砍|点击|注册|关注|下单|扫码|登录|帮){G(10)}(?:解锁|{ACQUIRE_REWARD}|即可|就能)",
+            rf"(?:{INVITE}|找|叫){G(8)}砍(?:价|一刀|1刀)",
             r"(?:好友|朋友|亲友|盆友)助力|助力(?:解锁|领取|成功|即可|免费|得|值)|砍一刀|帮(?:我|忙)?砍|砍价(?:免费|0元|零元|拿|得|领)|(?:0元|零元|免费)砍",
             r"(?:邀请|邀新|拉新|邀友|推荐好友|推荐朋友)(?:有礼|有奖|返现|得|赚|领|返|送|赢)",
             rf"(?:{INVITE}|推荐){G(2)}{PEOPLE}{G(2)}(?:有礼|有奖|返现|{ACQUIRE_REWARD})",
@@ -201,6 +203,7 @@ MATCHERS: dict[str, Matcher] = {
         en=_c(
             r"\b(?:share|forward|repost|pass)\b(?:\s(?:this|it|on))*\s(?:or|otherwise|or else)\s(?:you\s(?:will|ll)\s)?(?:have\s|get\s|face\s)?(?:\w+\s(?:years|days)\sof\s)?bad luck\b",
             rf"\bbad luck\b{G(30)}\b(?:if you (?:don t|dont|do not|fail to)|unless you)\s(?:share|forward|repost|pass)\b",
+            rf"{EN_SHARE_ANY}{G(40)}\b(?:or|otherwise|or else)\b{G(20)}\b(?:bad luck|misfortune|regret it)\b",
             r"\bif you (?:don t|dont|do not) (?:share|forward|repost|pass)\b",
             rf"\burgent(?:ly)?\b{G(15)}\b(?:share|forward|spread|repost)\b",
             rf"\b(?:share|forward|spread|repost)\b{G(15)}\burgent(?:ly)?\b",

@@ -319,6 +319,62 @@ MECHANICS_CASES = [
 ]
 
 
+# Written after the rules were tuned on `dev` (and `holdout` had been read once): a fresh
+# set measured once and not tuned on (split "fresh").
+FRESH = [
+    ("zh", "description", "秋装上新，满299减40，会员再享95折", []),
+    ("zh", "share_text", "如果喜欢这家小店，欢迎推荐给身边的朋友", []),
+    ("zh", "description", "烤肉自助午市69元一位，晚市89元，儿童半价", []),
+    ("zh", "landing_text", "优惠券领取后7天内有效，仅限堂食使用", []),
+    ("zh", "description", "我们把每一杯咖啡都当作作品，欢迎来店里坐坐", []),
+    ("zh", "description", "门店分享区新增绘本100册，亲子家庭免费借阅", []),
+    ("zh", "title", "中秋礼盒团购，10盒起订享8.5折", []),
+    ("zh", "description", "本周点赞最多的新品将成为下季常驻款，谢谢大家投票", ["likes_collection"]),
+    ("zh", "description", "转发到朋友圈，凭截图到收银台领取小礼品一份", ["share_for_reward"]),
+    ("zh", "share_text", "朋友圈转发本图文，即送酸梅汤一杯", ["share_for_reward"]),
+    ("zh", "description", "分享给好友，好友下单你得5元红包", ["invite_to_unlock"]),
+    ("zh", "description", "集满15个赞，洗剪吹免费", ["likes_collection"]),
+    ("zh", "landing_text", "转发后才能看到今日秘制菜单", ["share_to_unlock"]),
+    ("zh", "description", "邀请5个好友砍价，最低0元得会员年卡", ["invite_to_unlock"]),
+    ("zh", "share_text", "看完马上转发，不转就没有好运了", ["coercive_plea"]),
+    ("zh", "description", "转发越多，抽奖次数越多", ["reward_grows_with_shares"]),
+    ("zh", "share_text", "请帮忙转发到8个群，非常感谢", ["share_quota"]),
+    ("zh", "description", "分享至朋友圈并截图，可抵扣10元", ["share_for_reward"]),
+    ("zh", "description", "轉發朋友圈，即可獲得精美禮品一份", ["share_for_reward"]),
+    ("zh", "description", "转 发 到 盆 友 圈 ， 送 咖 啡", ["share_for_reward"]),
+    ("zh", "description", "朋友圈集z 10个，甜品免费送", ["likes_collection"]),
+    ("zh", "share_text", "紧急！！速速扩散！！", ["coercive_plea"]),
+    ("zh", "description", "发pyq配图三张，进店打九折", ["share_for_reward"]),
+    ("zh", "description", "晒单发朋友圈，返现15元", ["share_for_reward"]),
+    ("en", "description", "Autumn tasting menu, 5 courses for 288 yuan.", []),
+    ("en", "share_text", "Enjoyed your visit? We'd love it if you told a friend.", []),
+    ("en", "description", "Members save 10% on every order, online and in store.", []),
+    ("en", "description", "Book a table for four and get a free appetizer.", []),
+    (
+        "en",
+        "description",
+        "Share a photo of your latte art on Moments and get 5 yuan off your next order.",
+        ["share_for_reward"],
+    ),
+    ("en", "description", "Repost this and tag 3 friends to win a hamper!", ["share_for_reward"]),
+    ("en", "description", "Reach 40 likes on your post and the cake is free.", ["likes_collection"]),
+    (
+        "en",
+        "landing_text",
+        "Share this with a friend to reveal today's mystery discount.",
+        ["share_to_unlock"],
+    ),
+    (
+        "en",
+        "description",
+        "Each friend you invite adds 2 yuan to your voucher.",
+        ["reward_grows_with_shares"],
+    ),
+    ("en", "description", "Invite two friends to help and unlock the free gift.", ["invite_to_unlock"]),
+    ("en", "share_text", "Forward this to 10 people or bad luck will follow you.", ["coercive_plea"]),
+]
+
+
 def _spaces(text: str) -> str:
     return " ".join(text)
 
@@ -444,6 +500,10 @@ def build() -> list[dict]:
         for field, text, rules in rows:
             add("obfuscated:handwritten", lang, field, text, rules, base)
             base += 1
+    for lang, field, text, rules in FRESH:
+        add("plain", lang, field, text, rules, base)
+        records[-1]["split"] = "fresh"
+        base += 1
     for field, text, mechanics, rules in MECHANICS_CASES:
         add(
             "mechanics",
