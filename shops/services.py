@@ -109,7 +109,10 @@ def invite_member(
         merchant=merchant, email=email, role=role, invited_by=invited_by, display_name=display_name
     )
     invitation.stores.set(stores)
-    transaction.on_commit(lambda: send_invitation_email(invitation=invitation))
+    # Mailed by a worker after commit, so a slow mail server never holds up the back office.
+    from shops.tasks import send_invitation_email as send_task
+
+    transaction.on_commit(lambda: send_task.delay(invitation.pk))
     return invitation
 
 

@@ -1,11 +1,19 @@
 """The back office says whose brand it is, in which role, and lets multi-brand people switch."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """A browser that asks for English, so assertions read the source strings (the pages
+    default to Simplified Chinese once catalogues are compiled)."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 
 def _header(response) -> str:

@@ -6,11 +6,20 @@ import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from django.test import Client
 from django.urls import reverse
 
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """A browser that asks for English, so assertions read the source strings (the pages
+    default to Simplified Chinese once catalogues are compiled)."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
 
 PASSWORD = "pw-for-tests-123"  # the factories' password
 

@@ -12,11 +12,20 @@ import requests
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
+from django.test import Client
 from django.urls import reverse
 
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client():
+    """A browser that asks for English, so assertions read the source strings (the pages
+    default to Simplified Chinese once catalogues are compiled)."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
 
 APP_ID = "wx1234567890abcdef"
 APP_SECRET = "s3cret-from-open-weixin"
