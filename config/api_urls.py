@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from shops.api_base import api_not_found
+from shops.views_api import export_download
 
 API_APPS = ["shops", "orders", "coupons", "attribution"]
 
@@ -25,5 +26,6 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("exports/<str:token>/", export_download, name="export-download"),
     re_path(r"^.*$", api_not_found),
 ]

@@ -216,4 +216,5 @@ backoffice_site.register(Invitation, InvitationAdmin)
 backoffice_site.register(Customer, CustomerAdmin)
 
 # Catalog, channel listings and QR entry points (issue 3) register themselves on import.
-from shops import admin_catalog  # noqa: E402, F401
+# API keys, webhooks, exports and personal-information requests (issue 8) likewise.
+from shops import admin_api, admin_catalog  # noqa: E402, F401

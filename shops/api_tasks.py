@@ -17,3 +17,10 @@ def retry_due_webhooks() -> None:
 
     for delivery_id in due_delivery_ids():
         attempt_delivery(delivery_id=delivery_id)
+
+
+@shared_task(name="shops.build_export", ignore_result=True)
+def build_export(export_id: int) -> None:
+    from shops.exports import build_export as build
+
+    build(export_id=export_id)

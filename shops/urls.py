@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from shops import views, views_posters, views_storefront
+from shops import views, views_posters, views_privacy, views_storefront
 
 urlpatterns = [
     path("", views.portal_home, name="portal-home"),
@@ -16,6 +16,8 @@ urlpatterns = [
         views_storefront.storefront_product,
         name="storefront-product",
     ),
+    # A shopper asks the brand to see or delete their personal data (issue 8).
+    path("shop/<slug:merchant_slug>/privacy/", views_privacy.privacy_page, name="privacy"),
     # A signed-in staff member's own QR code and their stores' codes, ready to print.
     path("me/code/", views_posters.my_code, name="my-code"),
     path("me/code/<int:entry_point_id>/<str:fmt>/", views_posters.my_code_download, name="my-code-download"),

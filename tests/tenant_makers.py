@@ -79,3 +79,46 @@ def _poster_batch(merchant, store):
     batch = PosterBatch.objects.create(merchant=merchant)
     batch.stores.set([store])
     return batch
+
+
+# --- Open API (issue 8) --------------------------------------------------------------------
+
+
+@maker("shops.ApiKey")
+def _api_key(merchant, store):
+    from shops.api_keys import create_api_key
+
+    return create_api_key(merchant=merchant, name="walk key", scopes={"stores": "read"})[0]
+
+
+@maker("shops.WebhookEndpoint")
+def _webhook_endpoint(merchant, store):
+    from shops.models_api import WebhookEndpoint
+
+    return WebhookEndpoint.objects.create(
+        merchant=merchant, url="https://hooks.example.com/x", events=["order.paid"]
+    )
+
+
+@maker("shops.WebhookDelivery")
+def _webhook_delivery(merchant, store):
+    from shops.models_api import Event, WebhookDelivery
+
+    endpoint = _webhook_endpoint(merchant, store)
+    event = Event.objects.create(merchant=merchant, type="order.paid", data={})
+    return WebhookDelivery.objects.create(merchant=merchant, endpoint=endpoint, event=event)
+
+
+@maker("shops.DataExport")
+def _data_export(merchant, store):
+    from shops.models_api import DataExport
+
+    return DataExport.objects.create(merchant=merchant)
+
+
+@maker("shops.PersonalDataRequest")
+def _pi_request(merchant, store):
+    from shops.models_api import PersonalDataRequest
+
+    customer = factories.CustomerFactory(merchant=merchant)
+    return PersonalDataRequest.objects.create(merchant=merchant, customer=customer, kind="access")

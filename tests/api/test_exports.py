@@ -1,0 +1,88 @@
+"""Customer data export: a zip of CSV + JSON, built by a task with progress, behind an
+expiring signed link, holding nothing of any other merchant."""
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from django.core import signing
+
+from shops import exports
+from shops.models_api import DataExport
+from tests.factories import CustomerFactory, MerchantFactory, StoreFactory
+from tests.tenant_makers import MAKERS
+
+pytestmark = pytest.mark.django_db
+
+
+def _world():
+    a, b = MerchantFactory(), MerchantFactory()
+    for merchant, tag in ((a, "A"), (b, "B")):
+        for i in range(3):
+            CustomerFactory(merchant=merchant, name=f"Shopper-{tag}-{i}", mobile=f"139{i:08d}")
+        store = StoreFactory(merchant=merchant)
+        for label, make in MAKERS.items():
+            if label not in ("shops.merchant", "shops.store"):
+                make(merchant, store)
+    return a, b
+
+
+def test_export_contains_all_and_only_own_customer_data(django_capture_on_commit_callbacks, client):
+    a, b = _world()
+    with django_capture_on_commit_callbacks(execute=True):
+        export = exports.request_export(merchant=a)
+    export.refresh_from_db()
+    assert export.status == DataExport.Status.DONE
+    assert export.progress == 100
+    with export.file.open("rb") as fh:
+        zf = zipfile.ZipFile(io.BytesIO(fh.read()))
+    names = set(zf.namelist())
+    assert {"shops_customer.csv", "data.json"} <= names
+    document = json.loads(zf.read("data.json"))
+    assert document["merchant"] == a.slug
+    blob = zf.read("data.json").decode() + "".join(
+        zf.read(n).decode("utf-8-sig") for n in names if n.endswith(".csv")
+    )
+    assert "Shopper-A-0" in blob
+    assert "Shopper-B" not in blob  # nothing of merchant B, in any table
+    customers = list(csv.DictReader(io.StringIO(zf.read("shops_customer.csv").decode("utf-8-sig"))))
+    assert {row["merchant_id"] for row in customers} == {str(a.pk)}
+    assert len(customers) == a.customers.count()
+    assert "shopper_uid" not in customers[0]
+    # Every table's merchant column (where it has one) is merchant A's.
+    for table, rows in document["tables"].items():
+        for row in rows:
+            if "merchant_id" in row:
+                assert row["merchant_id"] == a.pk, table
+    assert export.row_counts["shops_customer"] == len(customers)
+
+
+def test_download_link_works_then_expires(django_capture_on_commit_callbacks, client, monkeypatch):
+    a, _b = _world()
+    with django_capture_on_commit_callbacks(execute=True):
+        export = exports.request_export(merchant=a)
+    export.refresh_from_db()
+    url = exports.download_url(export)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert client.get(url[:-3] + "xx/").status_code == 404
+    monkeypatch.setattr(exports, "LINK_MAX_AGE", -1)
+    assert client.get(url).status_code == 404
+
+
+def test_build_is_safe_to_run_twice(django_capture_on_commit_callbacks):
+    a, _b = _world()
+    with django_capture_on_commit_callbacks(execute=True):
+        export = exports.request_export(merchant=a)
+    export.refresh_from_db()
+    name = export.file.name
+    exports.build_export(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.file.name == name
+
+
+def test_forged_token_is_refused():
+    assert exports.export_for_token(signing.dumps({"export": 1}, salt="other")) is None
