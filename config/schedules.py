@@ -48,4 +48,11 @@ SCHEDULES: list[Schedule] = [
         kwargs={"value": "beat"},
         description="Proves beat and a worker are running; its last run time shows in /ops/.",
     ),
+    Schedule(
+        name="Webhooks: retry due deliveries",
+        task="shops.retry_due_webhooks",
+        every=timedelta(minutes=1),
+        description="Sends every webhook delivery whose backoff has elapsed (backs up the per-delivery "
+        "countdowns; deliveries give up 24 hours after their event).",
+    ),
 ]

@@ -189,11 +189,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Task modules not named tasks.py (autodiscovery only finds those).
 CELERY_IMPORTS = ["shops.api_tasks"]
-# Periodic jobs (django-celery-beat copies these into its database schedule, editable in /ops/).
-CELERY_BEAT_SCHEDULE = {
-    # Backs up the per-delivery countdowns: sends every webhook whose backoff has elapsed.
-    "webhooks-retry-due": {"task": "shops.retry_due_webhooks", "schedule": 60.0},
-}
 
 # Webhook deliveries refuse private, loopback and link-local addresses unless this is on
 # (the development profile turns it on so a receiver on 127.0.0.1 works; never in production).
