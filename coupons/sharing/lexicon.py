@@ -97,8 +97,9 @@ SHARE_ACT_TARGETED = share_act(TARGET, require_target=True)
 
 REWARD_NOUN = alt(
     r"(?:优惠|代金|兑换|现金|折扣|满减|体验|抵用|免单|无门槛|抵扣)?[券卷劵]",
-    r"红包",
-    r"(?<![a-z])hb(?![a-z])",
+    r"红(?:包|bao)",
+    r"hongbao",
+    r"(?<![a-z])(?:hb|yhq)(?![a-z])",
     r"现金",
     r"奖品",
     r"奖励",
