@@ -184,6 +184,16 @@ class WebhookEndpointAdmin(MerchantScopedAdmin):
     def event_list(self, obj):
         return ", ".join(obj.events or []) or "—"
 
+    actions = ["send_test"]
+
+    @admin.action(description=_("Send a signed test event"), permissions=["change"])
+    def send_test(self, request, queryset):
+        for endpoint in queryset:
+            webhooks.send_test_event(endpoint=endpoint)
+        self.message_user(
+            request, gettext("Test event queued; see Webhook deliveries for the result."), messages.INFO
+        )
+
 
 class WebhookAttemptInline(MerchantScopedInline, admin.TabularInline):
     model = WebhookAttempt

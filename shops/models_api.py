@@ -23,6 +23,7 @@ __all__ = [
     "API_RESOURCE_NAMES",
     "EVENT_TYPES",
     "EVENT_TYPE_NAMES",
+    "TEST_EVENT_TYPE",
     "Access",
     "ApiKey",
     "DataExport",
@@ -125,6 +126,8 @@ EVENT_TYPES = [
     ("statement.finalized", _("Rebate statement finalized")),
 ]
 EVENT_TYPE_NAMES = [name for name, _label in EVENT_TYPES]
+# Sent only to one endpoint, on request, to check a receiver (never subscribed to).
+TEST_EVENT_TYPE = "webhook.test"
 
 
 def new_webhook_secret() -> str:
@@ -167,7 +170,9 @@ class Event(models.Model):
         Merchant, on_delete=models.CASCADE, related_name="events", verbose_name=_("merchant")
     )
     public_id = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
-    type = models.CharField(_("type"), max_length=40, choices=EVENT_TYPES)
+    type = models.CharField(
+        _("type"), max_length=40, choices=[*EVENT_TYPES, (TEST_EVENT_TYPE, _("Test event"))]
+    )
     data = models.JSONField(_("data"), default=dict)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 

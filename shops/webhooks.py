@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from shops.models_api import Event, WebhookAttempt, WebhookDelivery
+from shops.models_api import TEST_EVENT_TYPE, Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 SIGNATURE_HEADER = "Midpage-Signature"
 TIMEOUT_SECONDS = (3.05, 5)  # connect, read
@@ -220,3 +220,24 @@ def due_delivery_ids(limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+@transaction.atomic
+def send_test_event(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """Queue a signed `webhook.test` event to this endpoint only (to check a receiver)."""
+    event = Event.objects.create(
+        merchant=endpoint.merchant,
+        type=TEST_EVENT_TYPE,
+        data={"message": "Test event from Midpage", "endpoint": endpoint.url},
+    )
+    delivery = WebhookDelivery.objects.create(
+        merchant=endpoint.merchant, endpoint=endpoint, event=event, next_attempt_at=timezone.now()
+    )
+
+    def dispatch():
+        from shops.api_tasks import deliver_webhook
+
+        deliver_webhook.delay(delivery.pk)
+
+    transaction.on_commit(dispatch)
+    return delivery

@@ -99,3 +99,20 @@ def test_staff_cannot_see_keys(client):
     store = StoreFactory(merchant=merchant)
     client.force_login(member(merchant, "staff", stores=[store]))
     assert client.get("/backoffice/shops/apikey/").status_code == 403
+
+
+def test_send_test_event_action(owner_client, django_capture_on_commit_callbacks):
+    endpoint = MAKERS["shops.webhookendpoint"](owner_client.merchant, None)
+    with (
+        mock.patch("shops.webhooks._post", return_value=(204, "", "")) as post,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        owner_client.post(
+            "/backoffice/shops/webhookendpoint/",
+            {"action": "send_test", "_selected_action": [endpoint.pk]},
+            follow=True,
+        )
+    assert post.call_count == 1
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.event.type == "webhook.test"
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
