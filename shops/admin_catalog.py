@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from shops import catalog, entry_points
 from shops.admin_forms import TenantFormsMixin, TenantInlineMixin
 from shops.backoffice import MerchantScopedAdmin, backoffice_site, scoped_related_queryset
+from shops.images import normalise_photo
 from shops.models import Category, ChannelListing, EntryPoint, Product, Store, Variant
 from shops.money import MoneyError, format_fen, yuan_to_fen
 
@@ -67,7 +68,20 @@ class VariantInline(TenantInlineMixin, admin.TabularInline):
     role_permissions = CATALOG_ROLES
 
 
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["title", "category", "description", "image", "is_active"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "content_type"):  # a new upload: check and re-encode it
+            return normalise_photo(image)
+        return image
+
+
 class ProductAdmin(TenantFormsMixin, MerchantScopedAdmin):
+    form = ProductForm
     list_display = ["title", "category", "is_active", "variant_count", "created_at"]
     list_filter = ["is_active", "category"]
     search_fields = ["title", "variants__sku"]
@@ -352,6 +366,7 @@ class EntryPointForm(forms.ModelForm):
 
 class EntryPointAdmin(TenantFormsMixin, MerchantScopedAdmin):
     form = EntryPointForm
+    change_list_template = "admin/shops/entrypoint/change_list.html"
     list_display = ["__str__", "kind", "store", "staff", "is_active", "created_at", "poster_links"]
     list_filter = ["kind", "is_active", "store"]
     search_fields = ["label", "store__name", "staff__display_name"]
