@@ -12,7 +12,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from shops import catalog, entry_points
+from shops import catalog, entry_points, exports
 from shops import serializers as s
 from shops.api_base import (
     CursorPagination,
@@ -23,6 +23,7 @@ from shops.api_base import (
     StrictBooleanFilter,
 )
 from shops.models import Category, ChannelListing, Customer, EntryPoint, Product, Store, Variant
+from shops.models_api import DataExport
 
 
 class ApiViewSetMixin(MerchantViewSetMixin):
@@ -260,6 +261,30 @@ class CustomerViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["id", "created_at"]
 
 
+@extend_schema_view(create=extend_schema(request=None, responses={202: s.DataExportSerializer}))
+@extend_schema(tags=["customers"])
+class DataExportViewSet(
+    ApiViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """All of the merchant's customer data as a zip of CSV and JSON, built in the background.
+
+    POST starts one (no body); poll it until `status` is `done`, then fetch `download_url`."""
+
+    api_resource = "customers"
+    read_actions = ("create",)
+    queryset = DataExport.objects.all()
+    serializer_class = s.DataExportSerializer
+    ordering_fields = ["id", "created_at"]
+
+    def create(self, request, *args, **kwargs):
+        export = exports.request_export(merchant=self.merchant)
+        return Response(self.get_serializer(export).data, status=202)
+
+
 def register(router) -> None:
     router.register("stores", StoreViewSet, basename="store")
     router.register("categories", CategoryViewSet, basename="category")
@@ -268,3 +293,4 @@ def register(router) -> None:
     router.register("listings", ChannelListingViewSet, basename="listing")
     router.register("entry-points", EntryPointViewSet, basename="entry-point")
     router.register("customers", CustomerViewSet, basename="customer")
+    router.register("exports", DataExportViewSet, basename="export")

@@ -68,9 +68,10 @@ class ScopePermission(permissions.BasePermission):
         resource = getattr(view, "api_resource", None)
         if resource is None:
             return False
-        write = request.method not in permissions.SAFE_METHODS or getattr(view, "action", None) in getattr(
-            view, "write_actions", ()
-        )
+        action = getattr(view, "action", None)
+        write = request.method not in permissions.SAFE_METHODS or action in getattr(view, "write_actions", ())
+        if action in getattr(view, "read_actions", ()):
+            write = False  # e.g. requesting an export only reads the merchant's data
         if isinstance(request.auth, ApiKey):
             return request.auth.allows(resource, write=write)
         merchant, membership = request_tenant(request)

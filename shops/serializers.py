@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from shops.api_base import ApiModelSerializer, ScopedPrimaryKeyRelatedField
 from shops.models import Category, ChannelListing, Customer, EntryPoint, Membership, Product, Store, Variant
+from shops.models_api import DataExport
 
 MAX_FEN = 10**12  # ten billion yuan: far above any real price, far below the database's limit
 
@@ -201,3 +202,33 @@ def _plain(obj) -> dict:
         value = field.value_from_object(obj)
         out[field.attname] = value if value is None or isinstance(value, (int, str, bool)) else str(value)
     return out
+
+
+class DataExportSerializer(ApiModelSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text="When ready: a link to the zip (CSV per table + data.json), valid for one hour."
+    )
+
+    class Meta:
+        model = DataExport
+        fields = [
+            "id",
+            "status",
+            "progress",
+            "row_counts",
+            "error",
+            "created_at",
+            "finished_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download_url(self, obj) -> str | None:
+        from shops.exports import download_url
+
+        if obj.status != DataExport.Status.DONE:
+            return None
+        request = self.context.get("request")
+        url = download_url(obj)
+        return request.build_absolute_uri(url) if request else url

@@ -129,7 +129,7 @@ def test_read_only_key_cannot_write(world, route):
     if hasattr(viewset, "list"):
         assert client.get(f"/api/v1/{prefix}/").status_code == 200
     writes = []
-    if hasattr(viewset, "create"):
+    if hasattr(viewset, "create") and "create" not in getattr(viewset, "read_actions", ()):
         writes.append(("post", f"/api/v1/{prefix}/"))
     for method in ("put", "patch", "delete"):
         if method in viewset.http_method_names and hasattr(

@@ -86,3 +86,22 @@ def test_build_is_safe_to_run_twice(django_capture_on_commit_callbacks):
 
 def test_forged_token_is_refused():
     assert exports.export_for_token(signing.dumps({"export": 1}, salt="other")) is None
+
+
+def test_export_through_the_api(django_capture_on_commit_callbacks, client):
+    from tests.api.conftest import key_client
+    from tests.api.factories import api_key
+
+    a, _b = _world()
+    _key, raw = api_key(a, scopes={"customers": "read"})
+    api = key_client(raw)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/v1/exports/")
+    assert response.status_code == 202
+    export_id = response.json()["id"]
+    body = api.get(f"/api/v1/exports/{export_id}/").json()
+    assert body["status"] == "done" and body["progress"] == 100
+    download = client.get(body["download_url"].replace("http://testserver", ""))
+    assert download.status_code == 200
+    _key, no_customers = api_key(a, scopes={"stores": "write"})
+    assert key_client(no_customers).post("/api/v1/exports/").status_code == 403
