@@ -252,3 +252,22 @@ def test_store_admin_stores_the_reencoded_photo(manager_client, brand, settings,
     response = owner_client.post(reverse("backoffice:shops_store_change", args=[store.pk]), data)
     assert response.status_code == 200 and "photo" in response.context["adminform"].form.errors
     assert Store.objects.get(pk=store.pk).photo.name.endswith(".jpg")
+
+
+def test_product_image_is_checked_and_reencoded(manager_client, brand, settings, tmp_path):
+    from shops.models import Product
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("backoffice:shops_product_add")
+    data = {
+        "title": "Oolong",
+        "description": "",
+        "is_active": "on",
+        "variants-TOTAL_FORMS": "0",
+        "variants-INITIAL_FORMS": "0",
+    }
+    bad = manager_client.post(url, {**data, "image": SimpleUploadedFile("x.png", b"<?php echo 1; ?>")})
+    assert bad.status_code == 200 and "image" in bad.context["adminform"].form.errors
+    good = manager_client.post(url, {**data, "image": SimpleUploadedFile("x.png", _image_bytes())})
+    assert good.status_code == 302, good.content
+    assert Product.objects.get().image.name.endswith(".jpg")
