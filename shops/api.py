@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import django_filters
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -24,6 +27,8 @@ from shops.api_base import (
 )
 from shops.models import Category, ChannelListing, Customer, EntryPoint, Product, Store, Variant
 from shops.models_api import DataExport
+from shops.views_posters import FORMATS as POSTER_FORMATS
+from shops.views_posters import poster_response
 
 
 class ApiViewSetMixin(MerchantViewSetMixin):
@@ -241,6 +246,34 @@ class EntryPointViewSet(
         with transaction.atomic():
             new = entry_points.rotate_entry_point(entry_point=self.get_object())
         return Response(self.get_serializer(new).data, status=201)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "file_format",
+                str,
+                enum=list(POSTER_FORMATS),
+                default="a4.pdf",
+                description="A4 or A5 printable poster (PDF), or the bare QR code (PNG, SVG).",
+            )
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "image/svg+xml"): OpenApiTypes.BINARY,
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def poster(self, request, pk=None):
+        """The printable poster (or bare QR code) of a live code; a revoked code is 404."""
+        file_format = request.query_params.get("file_format", "a4.pdf")
+        if file_format not in POSTER_FORMATS:
+            raise ValidationError({"file_format": [_("One of: %s.") % ", ".join(POSTER_FORMATS)]})
+        return poster_response(self.get_object(), file_format)
+
+    def perform_content_negotiation(self, request, force=False):
+        # Posters are files: any Accept header gets the file (errors still come back as JSON).
+        return super().perform_content_negotiation(request, force=force or self.action == "poster")
 
     @extend_schema(request=None, responses={200: s.EntryPointSerializer})
     @action(detail=True, methods=["post"])
