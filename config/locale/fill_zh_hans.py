@@ -565,6 +565,21 @@ ZH.update(
     }
 )
 
+# --- Open API, webhooks, exports, privacy (issue 8) -------------------------------------------
+ZH.update(
+    {
+        "Send a signed test event": "发送一条签名测试事件",
+        "Test event queued; see Webhook deliveries for the result.": "测试事件已排队发送；结果见“Webhook 投递记录”。",
+        "One of: %s.": "可选值：%s。",
+        "Test event": "测试事件",
+        "Copy this key now: it is shown only once. Midpage stores only a hash of it.": "请立即复制此密钥：它只显示这一次。Midpage 只保存它的哈希值。",
+        "Send it with every request:": "每个请求都要带上它：",
+        "The API reference is at": "API 参考文档位于",
+        "OpenAPI document:": "OpenAPI 文档：",
+        "Back to API keys": "返回 API 密钥",
+    }
+)
+
 
 def fill(path: Path = PO) -> list[str]:
     """Fill empty and fuzzy entries of the .po at `path` from ZH; return the msgids still missing."""
