@@ -18,7 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 # Colour-blind-friendly and readable on white (contrast ≥ 3:1 for graphics).
 PALETTE = ["#0b7a5a", "#2f6fbf", "#c2610c", "#7b5ea7", "#b42318", "#4d7c0f", "#0e7490", "#a16207"]
-FONT = 'font-family="inherit" font-size="12"'
+FONT_SIZE = 13
+FONT = f'font-family="inherit" font-size="{FONT_SIZE}"'
 
 Format = Callable[[int], str]
 
@@ -63,8 +64,19 @@ def nice_ceiling(value: int) -> int:
     return 10 * magnitude  # pragma: no cover - the loop always returns
 
 
-def _truncate(label: str, limit: int) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def text_width(text: str) -> float:
+    """Rough rendered width in view-box units: CJK and full-width characters take a full em,
+    others about 0.6 em (good enough to decide where to cut a label)."""
+    return sum(FONT_SIZE if ord(ch) > 0x2E80 else FONT_SIZE * 0.6 for ch in text)
+
+
+def _truncate(label: str, limit: float) -> str:
+    """Cut `label` to fit `limit` view-box units, ending with an ellipsis when cut."""
+    if text_width(label) <= limit:
+        return label
+    while label and text_width(label + "…") > limit:
+        label = label[:-1]
+    return label + "…"
 
 
 def bar_chart(
@@ -84,7 +96,7 @@ def bar_chart(
         y = index * (row_h + gap)
         bar = max(value * scale, 1 if value else 0)
         body.append(
-            f'<text x="0" y="{y + 15}" fill="#1f2933" {FONT}>{escape(_truncate(str(label), 11))}</text>'
+            f'<text x="0" y="{y + 15}" fill="#1f2933" {FONT}>{escape(_truncate(str(label), label_w - 6))}</text>'
             f'<rect x="{label_w}" y="{y + 2}" width="{bar:.1f}" height="{row_h - 4}" rx="3" '
             f'fill="{PALETTE[0]}"><title>{escape(label)}: {escape(fmt(value))}</title></rect>'
             f'<text x="{label_w + bar + 6:.1f}" y="{y + 15}" fill="#1f2933" {FONT}>{escape(fmt(value))}</text>'
@@ -97,12 +109,12 @@ def bar_chart(
 def _legend(names: Sequence[str], y: int) -> list[str]:
     parts, x = [], 0
     for index, name in enumerate(names):
-        label = _truncate(str(name), 14)
+        label = _truncate(str(name), 120)
         parts.append(
-            f'<rect x="{x}" y="{y}" width="10" height="10" rx="2" fill="{PALETTE[index % len(PALETTE)]}"/>'
-            f'<text x="{x + 14}" y="{y + 9}" fill="#1f2933" {FONT}>{escape(label)}</text>'
+            f'<rect x="{x:.1f}" y="{y}" width="10" height="10" rx="2" fill="{PALETTE[index % len(PALETTE)]}"/>'
+            f'<text x="{x + 14:.1f}" y="{y + 9}" fill="#1f2933" {FONT}>{escape(label)}</text>'
         )
-        x += 24 + 12 * len(label)
+        x += 26 + text_width(label)
     return parts
 
 
@@ -223,7 +235,7 @@ def funnel_chart(
         w = max(width * min(value, first) / first, 2 if value else 0)
         share = f"{100 * value / first:.0f}%"
         colour = PALETTE[index % len(PALETTE)]
-        text = f"{_truncate(str(label), 24)} · {fmt(value)} ({share})"
+        text = f"{_truncate(str(label), width - 150)} · {fmt(value)} ({share})"
         body.append(
             f'<rect x="{(width - w) / 2:.1f}" y="{y}" width="{w:.1f}" height="{row_h}" rx="4" '
             f'fill="{colour}" fill-opacity="0.18" stroke="{colour}"/>'

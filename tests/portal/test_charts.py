@@ -89,3 +89,10 @@ def test_funnel_shows_each_step_with_its_share_of_the_first():
     assert "Redeemed in store · 100 (50%)" in text
     widths = bar_widths(root)
     assert widths[0] == pytest.approx(4 * widths[1])
+
+
+def test_long_labels_are_cut_to_fit_with_chinese_counted_as_wider():
+    assert charts._truncate("静安寺店 Jing'an", 1000) == "静安寺店 Jing'an"
+    cut = charts._truncate("上海市静安区南京西路旗舰店", 80)
+    assert cut.endswith("…") and charts.text_width(cut) <= 80
+    assert len(charts._truncate("abcdefghijklmnopqrstuvwxyz", 80)) > len(cut)
