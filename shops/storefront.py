@@ -72,7 +72,12 @@ def current_store(request, merchant: Merchant) -> Store | None:
     if merchant.pk in cache:
         return cache[merchant.pk]
     store_id, _staff_id = _context_ids(request, merchant.pk)
-    store = Store.objects.filter(pk=store_id, merchant=merchant).first() if store_id else None
+    store = None
+    if store_id:
+        try:
+            store = Store.objects.get(pk=store_id, merchant=merchant)
+        except Store.DoesNotExist:
+            store = None
     cache[merchant.pk] = store
     return store
 
@@ -89,11 +94,17 @@ def live_entry_point(token: str) -> EntryPoint | None:
     """The entry point with this token (live or not) with its merchant and store, or None."""
     if not TOKEN_RE.fullmatch(token or ""):
         return None
-    return EntryPoint.objects.select_related("merchant", "store").filter(token=token).first()
+    try:  # get(), not first(): the token is unique, and no ORDER BY is needed on the hot path
+        return EntryPoint.objects.select_related("merchant", "store", "staff").get(token=token)
+    except EntryPoint.DoesNotExist:
+        return None
 
 
 def storefront_merchant(slug: str) -> Merchant | None:
-    return Merchant.objects.filter(slug=slug).first()
+    try:
+        return Merchant.objects.get(slug=slug)
+    except Merchant.DoesNotExist:
+        return None
 
 
 def categories(merchant: Merchant) -> list[Category]:

@@ -6,7 +6,6 @@ The scan → storefront path is the hot path: a fixed, small number of queries, 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db import connection, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -57,15 +56,7 @@ def scan(request, token: str):
     if not entry_point.is_active:
         return _invalid_code(request, merchant)
     uid = shopper_uid(request)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # A scan is a touch, not money: losing the last few milliseconds of scans in a
-            # database crash is acceptable, making every shopper wait for a disk flush is not.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        record_scan(
-            entry_point=entry_point, shopper_uid=uid, user_agent=request.headers.get("user-agent", "")
-        )
+    record_scan(entry_point=entry_point, shopper_uid=uid, user_agent=request.headers.get("user-agent", ""))
     response = HttpResponseRedirect(_landing_url(entry_point))
     remember_shopper(request, response)
     if entry_point.store_id:
