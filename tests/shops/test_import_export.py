@@ -3,12 +3,21 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from shops.importexport import export_catalog, import_catalog
 from shops.models import Category, ChannelListing, Product, Variant
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Error messages are asserted in English (the UI default is Simplified Chinese)."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = "product,category,description,sku,attributes,channel,price,available,exclusive\n"
 

@@ -109,3 +109,16 @@ def test_staff_see_and_print_their_own_code_only(client, brand):
     assert client.get(reverse("my-code-download", args=[other_code.pk, "png"])).status_code == 404
     client.logout()
     assert client.get(reverse("my-code")).status_code == 302
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler-utils (CI installs it)")
+def test_campaign_poster_without_a_store_prints_its_label(brand, settings, tmp_path):
+    merchant, _store, _staff = brand
+    code = entry_points.create_entry_point(merchant=merchant, kind="campaign", label="双十一 领券")
+    pdf = tmp_path / "campaign.pdf"
+    pdf.write_bytes(posters.posters_pdf([code], "A4"))
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(pdf), str(tmp_path / "c")], check=True)
+    (page,) = sorted(tmp_path.glob("c-*.png"))
+    assert _decode(Image.open(page)) == [f"{settings.SITE_URL}/s/{code.token}"]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "双十一 领券" in text and "扫码领取优惠" in text
