@@ -12,6 +12,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,7 @@ __all__ = [
     "ApiKey",
     "DataExport",
     "Event",
+    "IdempotencyRecord",
     "PersonalDataRequest",
     "WebhookAttempt",
     "WebhookDelivery",
@@ -359,3 +361,31 @@ class PersonalDataRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.customer}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST sent with an `Idempotency-Key`, replayed on retries.
+
+    Written in the same transaction as the operation, so a key is recorded if and only if the
+    operation's effects are; a concurrent retry waits on the unique index and then replays."""
+
+    tenant_path = "merchant"
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="idempotency_records", verbose_name=_("merchant")
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("response status"))
+    body = models.JSONField(_("response body"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "key"], name="idempotency_key_unique_per_merchant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
