@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shops.models import ChannelListing, Merchant, Store, Variant
@@ -49,14 +49,19 @@ def set_listing(
         .first()
     )
     if listing is None:
-        return ChannelListing.objects.create(
-            merchant=merchant,
-            variant=variant,
-            store=store,
-            price_fen=price_fen,
-            is_available=is_available,
-            is_exclusive=is_exclusive,
-        )
+        try:
+            with transaction.atomic():
+                return ChannelListing.objects.create(
+                    merchant=merchant,
+                    variant=variant,
+                    store=store,
+                    price_fen=price_fen,
+                    is_available=is_available,
+                    is_exclusive=is_exclusive,
+                )
+        except IntegrityError:
+            # Someone listed it in this channel at the same moment: the last writer's price wins.
+            listing = ChannelListing.objects.select_for_update().get(variant=variant, store=store)
     listing.price_fen = price_fen
     listing.is_available = is_available
     listing.is_exclusive = is_exclusive

@@ -28,7 +28,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from shops import catalog
@@ -262,9 +262,15 @@ def import_catalog(*, merchant: Merchant, data: bytes) -> ImportResult:
     if not rows:
         result.errors.append((0, _("The file has no rows.")))
         return result
-    with transaction.atomic():
-        _apply(merchant, rows, result)
-        bump_catalog_version(merchant.pk)
+    try:
+        with transaction.atomic():
+            _apply(merchant, rows, result)
+            bump_catalog_version(merchant.pk)
+    except IntegrityError:
+        # Another import or edit created the same SKU or category meanwhile: nothing was written.
+        return ImportResult(
+            errors=[(0, _("The catalog changed while importing. Nothing was imported; try again."))]
+        )
     return result
 
 

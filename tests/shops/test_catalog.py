@@ -271,3 +271,33 @@ def test_product_image_is_checked_and_reencoded(manager_client, brand, settings,
     good = manager_client.post(url, {**data, "image": SimpleUploadedFile("x.png", _image_bytes())})
     assert good.status_code == 302, good.content
     assert Product.objects.get().image.name.endswith(".jpg")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_listing_of_one_variant_in_one_channel_makes_one_listing():
+    import threading
+
+    from django.db import connection
+
+    merchant = factories.MerchantFactory()
+    variant = factories.VariantFactory(merchant=merchant)
+    barrier, errors = threading.Barrier(4), []
+
+    def worker(price):
+        try:
+            barrier.wait()
+            catalog.set_listing(merchant=merchant, variant=variant, store=None, price_fen=price)
+        except Exception as error:  # pragma: no cover - the assertion below reports it
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(1000 + i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    listing = ChannelListing.objects.get(variant=variant, store=None)
+    assert listing.price_fen in {1000, 1001, 1002, 1003}
