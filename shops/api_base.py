@@ -284,7 +284,10 @@ class MidpageAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        for code, description in ERROR_CODES.items():
+        codes = dict(ERROR_CODES)
+        if any(getattr(p, "name", None) == IDEMPOTENCY_KEY.name for p in self.get_override_parameters()):
+            codes["422"] = "The Idempotency-Key was already used for a different request."
+        for code, description in codes.items():
             if code in responses:
                 continue
             response = self._get_response_for_code(ErrorSerializer, code, direction=direction)

@@ -122,3 +122,12 @@ def _pi_request(merchant, store):
 
     customer = factories.CustomerFactory(merchant=merchant)
     return PersonalDataRequest.objects.create(merchant=merchant, customer=customer, kind="access")
+
+
+@maker("attribution.ScanEvent")
+def _scan_event(merchant, store):
+    from attribution.models import ScanEvent
+
+    entry_point = factories.EntryPointFactory(merchant=merchant, store=store)
+    customer = factories.CustomerFactory(merchant=merchant)
+    return ScanEvent.objects.create(merchant=merchant, entry_point=entry_point, store=store, customer=customer)
