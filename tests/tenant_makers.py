@@ -130,4 +130,6 @@ def _scan_event(merchant, store):
 
     entry_point = factories.EntryPointFactory(merchant=merchant, store=store)
     customer = factories.CustomerFactory(merchant=merchant)
-    return ScanEvent.objects.create(merchant=merchant, entry_point=entry_point, store=store, customer=customer)
+    return ScanEvent.objects.create(
+        merchant=merchant, entry_point=entry_point, store=store, customer=customer
+    )
