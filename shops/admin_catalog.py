@@ -113,9 +113,48 @@ class ProductAdmin(TenantFormsMixin, MerchantScopedAdmin):
         return queryset.distinct(), False
 
 
+class ListingForm(forms.ModelForm):
+    price = PriceYuanField()
+
+    class Meta:
+        model = ChannelListing
+        fields = ["variant", "store", "price", "is_available", "is_exclusive"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["price"] = Decimal(self.instance.price_fen) / 100
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("price") is not None:
+            try:
+                self.instance.price_fen = _fen(cleaned["price"])
+            except ValidationError as error:
+                self.add_error("price", error)
+        merchant = getattr(self.instance, "merchant", None) if self.instance.merchant_id else None
+        if merchant is not None:
+            try:
+                catalog.check_listing_parts(
+                    merchant=merchant, variant=cleaned.get("variant"), store=cleaned.get("store")
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class InlineListingForm(ListingForm):
+    class Meta:
+        model = ChannelListing
+        fields = ["store", "price", "is_available", "is_exclusive"]
+
+
 class ListingInline(TenantInlineMixin, admin.TabularInline):
+    """A variant's listings, priced in yuan; saved through catalog.set_listing (VariantAdmin)."""
+
     model = ChannelListing
-    fields = ["store", "price_fen", "is_available", "is_exclusive"]
+    form = InlineListingForm
+    fields = ["store", "price", "is_available", "is_exclusive"]
     extra = 0
     role_permissions = CATALOG_ROLES
 
@@ -157,6 +196,41 @@ class VariantAdmin(TenantFormsMixin, MerchantScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("product").prefetch_related("listings")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ChannelListing:
+            return super().save_formset(request, form, formset, change)
+        # Listings go through the catalog service, like every other listing write. The three
+        # lists are what the admin's change message (history) reads from a saved formset.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        with transaction.atomic():
+            for inline_form in formset.forms:
+                if not inline_form.has_changed() and inline_form.instance.pk:
+                    continue
+                data = getattr(inline_form, "cleaned_data", None) or {}
+                old = inline_form.instance if inline_form.instance.pk else None
+                if formset.can_delete and formset._should_delete_form(inline_form):
+                    if old is not None:
+                        ChannelListing.objects.filter(pk=old.pk, merchant=request.merchant).delete()
+                        formset.deleted_objects.append(old)
+                    continue
+                if not data:
+                    continue
+                store = data.get("store")
+                listing = catalog.set_listing(
+                    merchant=request.merchant,
+                    variant=form.instance,
+                    store=store,
+                    price_fen=inline_form.instance.price_fen,
+                    is_available=data.get("is_available", False),
+                    is_exclusive=data.get("is_exclusive", False),
+                )
+                if old is not None and old.pk != listing.pk:
+                    ChannelListing.objects.filter(pk=old.pk, merchant=request.merchant).delete()
+                if old is None:
+                    formset.new_objects.append(listing)
+                else:
+                    formset.changed_objects.append((listing, inline_form.changed_data))
 
     @admin.display(description=_("attributes"))
     def attribute_text(self, obj):
@@ -261,36 +335,6 @@ class ChannelFilter(admin.SimpleListFilter):
         if self.value() == "stores":
             return queryset.filter(store__isnull=False)
         return queryset
-
-
-class ListingForm(forms.ModelForm):
-    price = PriceYuanField()
-
-    class Meta:
-        model = ChannelListing
-        fields = ["variant", "store", "price", "is_available", "is_exclusive"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["price"] = Decimal(self.instance.price_fen) / 100
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("price") is not None:
-            try:
-                self.instance.price_fen = _fen(cleaned["price"])
-            except ValidationError as error:
-                self.add_error("price", error)
-        merchant = getattr(self.instance, "merchant", None) if self.instance.merchant_id else None
-        if merchant is not None:
-            try:
-                catalog.check_listing_parts(
-                    merchant=merchant, variant=cleaned.get("variant"), store=cleaned.get("store")
-                )
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
 
 
 class ChannelListingAdmin(TenantFormsMixin, MerchantScopedAdmin):

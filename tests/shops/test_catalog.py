@@ -301,3 +301,37 @@ def test_concurrent_listing_of_one_variant_in_one_channel_makes_one_listing():
     assert errors == []
     listing = ChannelListing.objects.get(variant=variant, store=None)
     assert listing.price_fen in {1000, 1001, 1002, 1003}
+
+
+def test_variant_page_edits_listings_in_yuan_through_the_service(manager_client, brand):
+    merchant, store = brand
+    variant = factories.VariantFactory(merchant=merchant)
+    online = catalog.set_listing(merchant=merchant, variant=variant, store=None, price_fen=1000)
+    url = reverse("backoffice:shops_variant_change", args=[variant.pk])
+    data = {
+        "product": variant.product_id,
+        "sku": variant.sku,
+        "attributes": '{"size": "M"}',
+        "listings-TOTAL_FORMS": "2",
+        "listings-INITIAL_FORMS": "1",
+        "listings-0-id": online.pk,
+        "listings-0-variant": variant.pk,
+        "listings-0-store": "",
+        "listings-0-price": "12.50",
+        "listings-0-is_available": "on",
+        "listings-1-variant": variant.pk,
+        "listings-1-store": store.pk,
+        "listings-1-price": "9.90",
+        "listings-1-is_available": "on",
+        "listings-1-is_exclusive": "on",
+    }
+    response = manager_client.post(url, data)
+    assert response.status_code == 302, response.content
+    prices = dict(variant.listings.values_list("store_id", "price_fen"))
+    assert prices == {None: 1250, store.pk: 990}
+    assert variant.listings.get(store=store).is_exclusive
+    # A foreign store is refused and nothing changes.
+    foreign = factories.StoreFactory()
+    bad = manager_client.post(url, {**data, "listings-1-store": foreign.pk, "listings-1-price": "1"})
+    assert bad.status_code == 200
+    assert dict(variant.listings.values_list("store_id", "price_fen")) == prices
