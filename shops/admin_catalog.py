@@ -411,7 +411,8 @@ class EntryPointForm(forms.ModelForm):
 class EntryPointAdmin(TenantFormsMixin, MerchantScopedAdmin):
     form = EntryPointForm
     change_list_template = "admin/shops/entrypoint/change_list.html"
-    list_display = ["__str__", "kind", "store", "staff", "is_active", "created_at", "poster_links"]
+    list_display = ["kind", "store", "staff", "label", "is_active", "poster_links"]
+    list_display_links = ["kind"]
     list_filter = ["kind", "is_active", "store"]
     search_fields = ["label", "store__name", "staff__display_name"]
     list_select_related = ["store", "staff__user", "merchant"]
@@ -443,9 +444,12 @@ class EntryPointAdmin(TenantFormsMixin, MerchantScopedAdmin):
             return "—"
         links = [
             (reverse("backoffice:shops_entrypoint_poster", args=[obj.pk, fmt]), label)
-            for fmt, label in (("a4.pdf", "PDF A4"), ("a5.pdf", "PDF A5"), ("png", "PNG"), ("svg", "SVG"))
+            for fmt, label in (("a4.pdf", "A4"), ("a5.pdf", "A5"), ("png", "PNG"), ("svg", "SVG"))
         ]
-        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+        return format_html(
+            '<span style="white-space:nowrap">{}</span>',
+            format_html_join(" · ", '<a href="{}">{}</a>', links),
+        )
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -90,7 +90,7 @@ def code_svg(entry_point: EntryPoint) -> bytes:
 
 def code_svg_inline(entry_point: EntryPoint) -> str:
     """The bare code as an <svg> element for embedding in a page."""
-    return qr_code(scan_url(entry_point)).svg_inline(scale=6, border=4)
+    return qr_code(scan_url(entry_point)).svg_inline(scale=6, border=4, omitsize=True)
 
 
 def _draw_qr(c: canvas.Canvas, qr: segno.QRCode, x: float, y: float, width: float) -> None:

@@ -73,7 +73,9 @@ def _my_codes(request) -> tuple[EntryPoint | None, list[EntryPoint]]:
             store__in=membership.stores.all(),
             kind__in=[EntryPoint.Kind.STORE, EntryPoint.Kind.PAY],
             is_active=True,
-        ).select_related("merchant", "store")
+        )
+        .select_related("merchant", "store")
+        .order_by("store__name", "kind", "pk")
     )
     return own, store_codes
 
