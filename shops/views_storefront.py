@@ -23,7 +23,7 @@ def _invalid_code(request, merchant: Merchant | None = None):
     return render(request, "storefront/invalid_code.html", {"merchant": merchant}, status=404)
 
 
-def _unavailable(request, merchant: Merchant):
+def _unavailable(request, merchant: Merchant | None):
     return render(request, "storefront/unavailable.html", {"merchant": merchant}, status=404)
 
 
@@ -85,7 +85,7 @@ def storefront_home(request, merchant_slug: str):
     fragments keyed by the catalog version: a warm page costs two indexed queries."""
     merchant = storefront.storefront_merchant(merchant_slug)
     if merchant is None:
-        return _invalid_code(request)
+        return _unavailable(request, None)
     if not merchant.is_active:
         return _unavailable(request, merchant)
     store = storefront.current_store(request, merchant)
@@ -132,7 +132,7 @@ def storefront_home(request, merchant_slug: str):
 def storefront_product(request, merchant_slug: str, product_id: int):
     merchant = storefront.storefront_merchant(merchant_slug)
     if merchant is None:
-        return _invalid_code(request)
+        return _unavailable(request, None)
     if not merchant.is_active:
         return _unavailable(request, merchant)
     product = (

@@ -119,7 +119,9 @@ def test_foreign_or_unknown_product_is_a_friendly_404(client, shop):
     foreign = factories.ProductFactory()
     url = reverse("storefront-product", kwargs={"merchant_slug": "chayu", "product_id": foreign.pk})
     assert client.get(url).status_code == 404
-    assert client.get(reverse("storefront", kwargs={"merchant_slug": "nope"})).status_code == 404
+    unknown = client.get(reverse("storefront", kwargs={"merchant_slug": "nope"}))
+    assert unknown.status_code == 404
+    assert "storefront/unavailable.html" in [t.name for t in unknown.templates]
 
 
 def test_search_and_category_filter(client, shop):
