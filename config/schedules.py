@@ -55,4 +55,10 @@ SCHEDULES: list[Schedule] = [
         description="Sends every webhook delivery whose backoff has elapsed (backs up the per-delivery "
         "countdowns; deliveries give up 24 hours after their event).",
     ),
+    Schedule(
+        name="Orders: cancel unpaid orders",
+        task="orders.cancel_unpaid",
+        every=timedelta(minutes=1),
+        description="Cancels orders left awaiting payment for 30 minutes (each order re-checked under its lock).",
+    ),
 ]
