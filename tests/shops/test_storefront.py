@@ -236,3 +236,12 @@ def test_back_office_product_edit_invalidates_the_storefront(client, shop):
     assert response.status_code == 302, response.content
     client.logout()
     assert "Oolong Supreme" in _home(client).content.decode()
+
+
+def test_header_links_the_cart_when_the_cart_exists(client, shop):
+    html = _home(client).content.decode()
+    try:
+        cart_url = reverse("cart", kwargs={"merchant_slug": "chayu"})
+    except NoReverseMatch:
+        return
+    assert f'href="{cart_url}"' in html
