@@ -5,6 +5,8 @@ The scan → storefront path is the hot path: a fixed, small number of queries, 
 
 from __future__ import annotations
 
+import logging
+
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -17,6 +19,8 @@ from attribution.services import record_scan
 from shops import storefront
 from shops.models import EntryPoint, Merchant, Product
 from shops.shoppers import remember_shopper, shopper_uid
+
+logger = logging.getLogger(__name__)
 
 
 def _invalid_code(request, merchant: Merchant | None = None):
@@ -56,7 +60,14 @@ def scan(request, token: str):
     if not entry_point.is_active:
         return _invalid_code(request, merchant)
     uid = shopper_uid(request)
-    record_scan(entry_point=entry_point, shopper_uid=uid, user_agent=request.headers.get("user-agent", ""))
+    try:
+        record_scan(
+            entry_point=entry_point, shopper_uid=uid, user_agent=request.headers.get("user-agent", "")
+        )
+    except Exception:
+        # The shopper still gets into the shop; the failed scan is logged (and rolled back by
+        # record_scan's own transaction) rather than turned into an error page.
+        logger.exception("recording the scan of entry point %s failed", entry_point.pk)
     response = HttpResponseRedirect(_landing_url(entry_point))
     remember_shopper(request, response)
     if entry_point.store_id:

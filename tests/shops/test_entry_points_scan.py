@@ -132,3 +132,17 @@ def test_codes_of_a_brand_that_is_not_live_say_shop_not_available(client, brand,
     assert "storefront/unavailable.html" in [t.name for t in response.templates]
     assert not ScanEvent.objects.exists()
     assert client.get(reverse("storefront", kwargs={"merchant_slug": "chayu"})).status_code == 404
+
+
+def test_a_failing_scan_record_still_lets_the_shopper_in(client, brand, monkeypatch, caplog):
+    merchant, store = brand
+    code = entry_points.create_entry_point(merchant=merchant, kind="store", store=store)
+
+    def broken(**kwargs):
+        raise RuntimeError("attribution is down")
+
+    monkeypatch.setattr("shops.views_storefront.record_scan", broken)
+    response = _scan(client, code.token)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("storefront", kwargs={"merchant_slug": "chayu"})
+    assert "recording the scan" in caplog.text
