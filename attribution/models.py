@@ -322,3 +322,7 @@ class BindingEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+# Order attribution, rebate policy, ledger, statements, disputes and runs.
+from attribution.models_rebates import *  # noqa: E402, F403

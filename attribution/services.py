@@ -15,7 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attribution.models import AttributionPolicy, Binding, BindingEvent, ScanEvent, TouchSource
+from attribution.models import (
+    AttributionPolicy,
+    Binding,
+    BindingEvent,
+    OrderAttribution,
+    ScanEvent,
+    TouchSource,
+)
 from shops.models import Customer, EntryPoint, Membership, Merchant, Store
 from shops.shoppers import customer_for
 
@@ -249,3 +256,53 @@ def record_scan(*, entry_point: EntryPoint, shopper_uid: uuid.UUID, user_agent: 
             reference=f"scan:{scan.pk}",
         )
     return scan
+
+
+def attribute_order(*, order) -> OrderAttribution:
+    """Copy the attribution in force when `order` was paid onto an immutable OrderAttribution.
+
+    Online order of a customer with a binding in force at `paid_at` → basis `binding`: the
+    binding's store and staff member (cleared if they have left), the binding, the event that
+    put the binding where it is, and the policy rule; it earns a rebate. Online order without
+    one → `unbound`. In-store and face-to-face orders → `own_sale` of their store: no rebate.
+
+    Called by the orders app inside the payment-success transaction. Idempotent: a second call
+    returns the row written by the first and changes nothing (one row per order, DB-enforced).
+    """
+    existing = OrderAttribution.objects.filter(order_id=order.pk).first()
+    if existing is not None:
+        return existing
+    at = order.paid_at or timezone.now()
+    fields = {
+        "merchant_id": order.merchant_id,
+        "order": order,
+        "customer_id": order.customer_id,
+        "paid_at": at,
+    }
+    if order.channel != "online":
+        fields.update(basis=OrderAttribution.Basis.OWN_SALE, store_id=order.store_id, earns_rebate=False)
+    else:
+        binding = None
+        if order.customer_id is not None:
+            binding = binding_in_force(merchant=order.merchant, customer=order.customer, at=at)
+        if binding is None:
+            fields.update(basis=OrderAttribution.Basis.UNBOUND, earns_rebate=False)
+        else:
+            event = (
+                binding.events.exclude(kind=BindingEvent.Kind.KEPT).order_by("-occurred_at", "-id").first()
+            )
+            staff = binding.staff if binding.staff_id and binding.staff.is_active else None
+            fields.update(
+                basis=OrderAttribution.Basis.BINDING,
+                store_id=binding.store_id,
+                staff=staff,
+                binding=binding,
+                binding_event=event,
+                rule=policy_for(order.merchant).rule,
+                earns_rebate=True,
+            )
+    try:
+        with transaction.atomic():
+            return OrderAttribution.objects.create(**fields)
+    except IntegrityError:
+        return OrderAttribution.objects.get(order_id=order.pk)
