@@ -397,6 +397,9 @@ class CartItem(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.listing_id} × {self.quantity}"
+
 
 class WechatPayAccount(models.Model):
     """A merchant's WeChat Pay API v3 credentials. Secrets are stored Fernet-encrypted with a key
