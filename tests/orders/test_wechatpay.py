@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from orders.payments import get_gateway, gateway_for, v3, wechatpay
+from orders.payments import gateway_for, get_gateway, v3, wechatpay
 from orders.payments.base import GatewayError
 from orders.payments.notifications import handle_notification
 from tests import factories
