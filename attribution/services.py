@@ -306,3 +306,122 @@ def attribute_order(*, order) -> OrderAttribution:
             return OrderAttribution.objects.create(**fields)
     except IntegrityError:
         return OrderAttribution.objects.get(order_id=order.pk)
+
+
+def _reassign(bindings: list[Binding], *, to_store_for, to_staff, reason: str, actor, at: datetime) -> int:
+    events = []
+    for binding in bindings:
+        before_store, before_staff = binding.store_id, binding.staff_id
+        binding.store_id, binding.staff = to_store_for(binding), to_staff
+        events.append(
+            BindingEvent(
+                merchant_id=binding.merchant_id,
+                binding=binding,
+                customer_id=binding.customer_id,
+                kind=BindingEvent.Kind.REASSIGNED,
+                store_id=binding.store_id,
+                staff=to_staff,
+                from_store_id=before_store,
+                from_staff_id=before_staff,
+                reason=reason,
+                protected_until=binding.protected_until,
+                actor=actor,
+                occurred_at=at,
+            )
+        )
+    Binding.objects.bulk_update(bindings, ["store", "staff"])
+    BindingEvent.objects.bulk_create(events)
+    return len(events)
+
+
+def release_staff_customers(*, membership: Membership, actor=None, reason: str = "") -> int:
+    """A staff member left: each of their active bindings stays with its store, staff cleared
+    (event `reassigned`). Protection is unchanged. Returns how many bindings passed on.
+    Safe to run twice (the second run finds none)."""
+    at = timezone.now()
+    with transaction.atomic():
+        bindings = list(
+            Binding.objects.select_for_update().filter(staff=membership, status=Binding.Status.ACTIVE)
+        )
+        return _reassign(
+            bindings,
+            to_store_for=lambda b: b.store_id,
+            to_staff=None,
+            reason=reason
+            or _("%(name)s left: the customer stays with the store.") % {"name": membership.name},
+            actor=actor,
+            at=at,
+        )
+
+
+def reassign_staff_customers(
+    *, from_staff: Membership, to_staff: Membership, actor=None, bindings=None, reason: str = ""
+) -> int:
+    """A manager passes a staff member's customers (all their active bindings, or `bindings`) to
+    another active staff member of the same merchant. A binding keeps its store when the new
+    staff member works there, otherwise it moves to the new staff member's first store.
+    Each binding gets a `reassigned` event naming the actor. Returns how many moved."""
+    if (
+        to_staff.merchant_id != from_staff.merchant_id
+        or not to_staff.is_active
+        or to_staff.pk == from_staff.pk
+    ):
+        raise ValidationError(_("Choose another active member of the same brand."))
+    stores = set(to_staff.stores.values_list("pk", flat=True))
+    if not stores:
+        raise ValidationError(_("%(name)s works in no store yet.") % {"name": to_staff.name})
+    first_store = to_staff.stores.order_by("pk").values_list("pk", flat=True).first()
+    at = timezone.now()
+    with transaction.atomic():
+        qs = Binding.objects.select_for_update().filter(staff=from_staff, status=Binding.Status.ACTIVE)
+        if bindings is not None:
+            qs = qs.filter(pk__in=[b.pk for b in bindings])
+        return _reassign(
+            list(qs),
+            to_store_for=lambda b: b.store_id if b.store_id in stores else first_store,
+            to_staff=to_staff,
+            reason=reason
+            or _("%(old)s's customer passed to %(new)s by a manager.")
+            % {"old": from_staff.name, "new": to_staff.name},
+            actor=actor,
+            at=at,
+        )
+
+
+def sweep_bindings(*, now: datetime | None = None) -> dict[str, int]:
+    """The periodic housekeeping of bindings (all merchants):
+
+    - a binding whose protection ended under policy `release` is closed with an `expired` event
+      (orders never depended on this: `binding_in_force` already ignores it at payment time);
+    - bindings of staff members who were deactivated pass to their store.
+    Safe to run twice or concurrently (rows are locked and re-checked)."""
+    now = now or timezone.now()
+    expired = 0
+    released = 0
+    due = Binding.objects.filter(
+        status=Binding.Status.ACTIVE,
+        protected_until__lt=now,
+        merchant__attribution_policy__on_expiry=AttributionPolicy.OnExpiry.RELEASE,
+    ).values_list("pk", flat=True)
+    # Merchants without a policy row use the default (release).
+    due_default = Binding.objects.filter(
+        status=Binding.Status.ACTIVE, protected_until__lt=now, merchant__attribution_policy__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in [*due, *due_default]:
+        with transaction.atomic():
+            binding = (
+                Binding.objects.select_for_update(skip_locked=True).filter(pk=pk, status="active").first()
+            )
+            if binding is None or binding.protected_until >= now:
+                continue
+            _expire(
+                binding,
+                at=binding.protected_until,
+                rule=policy_for(binding.merchant).rule,
+                reason=_("Protection period ended."),
+            )
+            expired += 1
+    leavers = Membership.objects.filter(is_active=False, bindings__status=Binding.Status.ACTIVE).distinct()
+    for membership in leavers:
+        released += release_staff_customers(membership=membership)
+    return {"expired": expired, "released": released}

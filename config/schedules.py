@@ -61,4 +61,25 @@ SCHEDULES: list[Schedule] = [
         every=timedelta(minutes=1),
         description="Cancels orders left awaiting payment for 30 minutes (each order re-checked under its lock).",
     ),
+    Schedule(
+        name="Rebates: accrue the ledger",
+        task="attribution.accrue",
+        crontab={"minute": "*/15"},
+        description="Writes rebate lines for newly paid attributed orders and clawbacks for refunds, then "
+        "refreshes the open period's draft statements (set-based, safe to run twice).",
+    ),
+    Schedule(
+        name="Rebates: close ended periods",
+        task="attribution.close_periods",
+        crontab={"minute": "30", "hour": "0"},
+        description="Makes the final statements of each merchant's previous settlement period; a period "
+        "already closed is left as it is.",
+    ),
+    Schedule(
+        name="Bindings: expiry and staff who left",
+        task="attribution.sweep_bindings",
+        crontab={"minute": "10", "hour": "*"},
+        description="Ends bindings whose protection period is over (policy 'release') and passes customers "
+        "of deactivated staff to their store, each with a binding event.",
+    ),
 ]
