@@ -1,7 +1,8 @@
-"""Open API views for attribution: QR scans (binding events, bindings and rebate statements are
-added here as the attribution app lands them). Read-only; changes go through attribution.services."""
+"""Open API views for attribution: QR scans, bindings and binding events (read-only; every
+change goes through attribution.services). Rebate statements and lines join as they land."""
 
-from attribution.models import ScanEvent
+from attribution.models import Binding, BindingEvent, ScanEvent
+from attribution.serializers import BindingEventSerializer, BindingSerializer
 from shops.api_generic import read_only_viewset
 
 ScanEventViewSet = read_only_viewset(
@@ -13,6 +14,30 @@ ScanEventViewSet = read_only_viewset(
     doc="Scans of the merchant's QR codes by its customers, newest first.",
 )
 
+BindingViewSet = read_only_viewset(
+    Binding,
+    resource="customers",
+    serializer_class=BindingSerializer,
+    filters=("customer", "store", "staff", "status", "source", "bound_at", "protected_until"),
+    ordering=("id", "bound_at", "protected_until"),
+    tag="attribution",
+    doc="Which store (and staff member) each customer belongs to. At most one active binding per "
+    "customer; expired ones stay as history.",
+)
+
+BindingEventViewSet = read_only_viewset(
+    BindingEvent,
+    resource="customers",
+    serializer_class=BindingEventSerializer,
+    filters=("binding", "customer", "store", "staff", "kind", "occurred_at"),
+    ordering=("id", "occurred_at"),
+    tag="attribution",
+    doc="Append-only history of bindings: created, moved, renewed, kept, expired — with the rule "
+    "and reason that decided each.",
+)
+
 
 def register(router) -> None:
     router.register("scans", ScanEventViewSet, basename="scan")
+    router.register("bindings", BindingViewSet, basename="binding")
+    router.register("binding-events", BindingEventViewSet, basename="binding-event")

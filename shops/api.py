@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -15,6 +16,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from attribution.models import Binding
 from shops import catalog, entry_points, exports
 from shops import serializers as s
 from shops.api_base import (
@@ -24,6 +26,8 @@ from shops.api_base import (
     MerchantViewSetMixin,
     ScopePermission,
     StrictBooleanFilter,
+    StrictFilterSet,
+    UtcDateTimeFilter,
 )
 from shops.models import Category, ChannelListing, Customer, EntryPoint, Product, Store, Variant
 from shops.models_api import DataExport
@@ -44,7 +48,7 @@ class ApiViewSetMixin(MerchantViewSetMixin):
 # --- Filters: ids as plain numbers (a foreign id simply matches nothing) ---------------------
 
 
-class StoreFilter(django_filters.FilterSet):
+class StoreFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=Store.Status.choices)
     code = django_filters.CharFilter()
     name = django_filters.CharFilter(lookup_expr="icontains")
@@ -54,7 +58,7 @@ class StoreFilter(django_filters.FilterSet):
         fields = ["status", "code", "name"]
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(StrictFilterSet):
     category = IdFilter(field_name="category_id")
     is_active = StrictBooleanFilter()
     title = django_filters.CharFilter(lookup_expr="icontains")
@@ -64,7 +68,7 @@ class ProductFilter(django_filters.FilterSet):
         fields = ["category", "is_active", "title"]
 
 
-class VariantFilter(django_filters.FilterSet):
+class VariantFilter(StrictFilterSet):
     product = IdFilter(field_name="product_id")
     sku = django_filters.CharFilter()
 
@@ -73,7 +77,7 @@ class VariantFilter(django_filters.FilterSet):
         fields = ["product", "sku"]
 
 
-class ListingFilter(django_filters.FilterSet):
+class ListingFilter(StrictFilterSet):
     variant = IdFilter(field_name="variant_id")
     store = IdFilter(field_name="store_id")
     online = StrictBooleanFilter(field_name="store", lookup_expr="isnull", label="Online listings only")
@@ -84,7 +88,7 @@ class ListingFilter(django_filters.FilterSet):
         fields = ["variant", "store", "online", "is_available"]
 
 
-class EntryPointFilter(django_filters.FilterSet):
+class EntryPointFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=EntryPoint.Kind.choices)
     store = IdFilter(field_name="store_id")
     is_active = StrictBooleanFilter()
@@ -94,9 +98,9 @@ class EntryPointFilter(django_filters.FilterSet):
         fields = ["kind", "store", "is_active"]
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(StrictFilterSet):
     mobile = django_filters.CharFilter()
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Customer
@@ -288,7 +292,9 @@ class CustomerViewSet(ApiViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The merchant's customers (shoppers who scanned, claimed or bought) with their bindings."""
 
     api_resource = "customers"
-    queryset = Customer.objects.all()
+    queryset = Customer.objects.prefetch_related(
+        Prefetch("bindings", queryset=Binding.objects.order_by("-bound_at"), to_attr="api_bindings")
+    )
     serializer_class = s.CustomerSerializer
     filterset_class = CustomerFilter
     ordering_fields = ["id", "created_at"]

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -161,8 +163,31 @@ class StrictBooleanField(forms.Field):
         """None (absent) is allowed."""
 
 
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter sent with an empty value is an error, not "no filter" (the schema says so)."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        empty = [name for name in self.filters if name in self.data and self.data.get(name) == ""]
+        for name in empty:
+            self.form.add_error(name, forms.ValidationError(_("Give a value or leave the parameter out.")))
+        return valid and not empty
+
+
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """ISO 8601 date-time, converted to UTC (PostgreSQL refuses offsets beyond ±15:59)."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        return parsed.astimezone(UTC) if parsed is not None and parsed.tzinfo else parsed
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class IdFilter(django_filters.NumberFilter):

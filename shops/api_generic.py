@@ -12,7 +12,13 @@ from django.db import models
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 
-from shops.api_base import ApiModelSerializer, IdFilter, StrictBooleanFilter
+from shops.api_base import (
+    ApiModelSerializer,
+    IdFilter,
+    StrictBooleanFilter,
+    StrictFilterSet,
+    UtcDateTimeFilter,
+)
 
 HIDDEN = {"shopper_uid", "token", "secret", "secret_hash", "password"}
 
@@ -36,11 +42,7 @@ def _filter_for(field: models.Field):
     if field.choices:
         return {field.name: django_filters.ChoiceFilter(field_name=field.name, choices=field.choices)}
     if isinstance(field, (models.DateTimeField, models.DateField)):
-        lookup = (
-            django_filters.IsoDateTimeFilter
-            if isinstance(field, models.DateTimeField)
-            else django_filters.DateFilter
-        )
+        lookup = UtcDateTimeFilter if isinstance(field, models.DateTimeField) else django_filters.DateFilter
         return {
             f"{field.name}_after": lookup(field_name=field.name, lookup_expr="gte"),
             f"{field.name}_before": lookup(field_name=field.name, lookup_expr="lt"),
@@ -55,7 +57,7 @@ def model_filterset(model, names):
     for name in names:
         attrs.update(_filter_for(model._meta.get_field(name)))
     meta = type("Meta", (), {"model": model, "fields": list(attrs)})
-    return type(f"{model.__name__}Filter", (django_filters.FilterSet,), {**attrs, "Meta": meta})
+    return type(f"{model.__name__}Filter", (StrictFilterSet,), {**attrs, "Meta": meta})
 
 
 def read_only_viewset(

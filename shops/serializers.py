@@ -170,6 +170,12 @@ class EntryPointSerializer(ApiModelSerializer):
         return scan_url(obj)
 
 
+def _binding_serializer():
+    from attribution.serializers import BindingSerializer
+
+    return BindingSerializer
+
+
 class CustomerSerializer(ApiModelSerializer):
     bindings = serializers.SerializerMethodField(help_text="The customer's store bindings, newest first.")
     email = serializers.CharField(read_only=True, help_text="Email address, or empty.")
@@ -179,29 +185,12 @@ class CustomerSerializer(ApiModelSerializer):
         fields = ["id", "name", "mobile", "email", "created_at", "erased_at", "bindings"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    @extend_schema_field(_binding_serializer()(many=True))
     def get_bindings(self, obj) -> list[dict]:
-        return bindings_for(obj)
-
-
-def bindings_for(customer: Customer) -> list[dict]:
-    """The customer's bindings (attribution.Binding when that model exists), as plain dicts."""
-    from django.apps import apps
-
-    try:
-        binding_model = apps.get_model("attribution", "Binding")
-    except LookupError:
-        return []
-    rows = binding_model._default_manager.filter(customer=customer).order_by("-pk")[:50]
-    return [_plain(row) for row in rows]
-
-
-def _plain(obj) -> dict:
-    out = {}
-    for field in obj._meta.concrete_fields:
-        value = field.value_from_object(obj)
-        out[field.attname] = value if value is None or isinstance(value, (int, str, bool)) else str(value)
-    return out
+        rows = getattr(obj, "api_bindings", None)
+        if rows is None:
+            rows = obj.bindings.order_by("-bound_at")[:50]
+        return _binding_serializer()(rows, many=True).data
 
 
 class DataExportSerializer(ApiModelSerializer):

@@ -214,6 +214,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set shared by several fields.
+    "ENUM_NAME_OVERRIDES": {"TouchSourceEnum": "attribution.models.TouchSource.choices"},
     # Swagger UI assets are served from this site (drf-spectacular-sidecar), never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
