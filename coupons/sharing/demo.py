@@ -7,10 +7,6 @@ Called from coupons/demo.py's `seed(merchants)`. Idempotent: campaigns are found
 
 from __future__ import annotations
 
-import contextlib
-
-from django.core.exceptions import ValidationError
-
 from coupons.sharing.rulebook import seed_default_rules
 
 DEMO_CAMPAIGNS = [
@@ -35,32 +31,10 @@ DEMO_CAMPAIGNS = [
 ]
 
 
-def _publish(campaign, actor):
-    """Publish through the coupons flow when it exists (it calls the sharing check)."""
-    from coupons import services as coupon_services
-
-    publish = getattr(coupon_services, "publish_campaign", None)
-    if publish is not None:
-        # blocked: the decision is recorded, the campaign stays a draft
-        with contextlib.suppress(ValidationError):
-            publish(campaign=campaign, actor=actor)
-        return
-    from coupons.sharing.publication import (
-        STATUS_IN_REVIEW,
-        STATUS_PUBLISHED,
-        _set_status,
-        check_for_publication,
-    )
-
-    decision = check_for_publication(campaign, actor=actor)
-    if decision.needs_review:
-        _set_status(campaign, STATUS_IN_REVIEW, actor=actor)
-    elif decision.allowed:
-        _set_status(campaign, STATUS_PUBLISHED, actor=actor)
-
-
-def seed(merchants, make_campaign) -> None:
-    """`make_campaign(merchant, **texts)` creates a draft campaign the coupons way."""
+def seed(merchants) -> None:
+    """Three demo campaigns for the first demo brand (茶语 when present), published through
+    `coupons.services.publish_campaign` so the sharing check runs exactly as for a merchant."""
+    from coupons import services
     from coupons.models import Campaign
 
     seed_default_rules()
@@ -72,6 +46,7 @@ def seed(merchants, make_campaign) -> None:
     for spec in DEMO_CAMPAIGNS:
         campaign = Campaign.objects.filter(merchant=merchant, title=spec["title"]).first()
         if campaign is None:
-            campaign = make_campaign(merchant, **spec)
+            fields = {k: v for k, v in spec.items() if k != "title"}
+            campaign = services.create_campaign(merchant=merchant, title=spec["title"], actor=actor, **fields)
         if not campaign.sharing_decisions.exists():
-            _publish(campaign, actor)
+            services.publish_campaign(campaign=campaign, actor=actor)
