@@ -224,3 +224,18 @@ def test_back_office_panel_shows_rule_words_and_rejection_reason(ops_user):
     campaign.save()
     reject_campaign(campaign=campaign, actor=ops_user, reason="请删除转发领券的要求")
     assert "请删除转发领券的要求" in str(decision_panel(campaign))
+
+
+def test_coupon_names_of_the_campaign_are_checked_and_publish_flow_refuses():
+    from coupons import services
+    from tests.coupons.factories import DefinitionFactory
+
+    campaign = make_campaign(status="draft", share_text="秋季新品")
+    DefinitionFactory(merchant=campaign.merchant, campaign=campaign, name="转发朋友圈立减10元券")
+    result = services.publish_campaign(campaign=campaign, actor=None)
+    campaign.refresh_from_db()
+    assert campaign.status == "draft"
+    assert result.blocked
+    assert "转发朋友圈立减10元" in result.message
+    record = SharingDecision.objects.get(campaign=campaign)
+    assert record.violations[0]["field"] == "coupon_names.0"
