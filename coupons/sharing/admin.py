@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from coupons.models import CampaignReview, RulebookVersion, SharingDecision, SharingRule
 from coupons.sharing import publication
 from coupons.sharing.highlight import highlight
+from coupons.sharing.matchers import MATCHERS
 from coupons.sharing.rulebook import save_rule
 
 
@@ -63,10 +64,24 @@ class SharingRuleForm(forms.ModelForm):
 @admin.register(SharingRule)
 class SharingRuleAdmin(admin.ModelAdmin):
     form = SharingRuleForm
-    list_display = ["code", "title_zh", "title_en", "severity", "active", "version", "updated_at"]
+    list_display = [
+        "code",
+        "title_zh",
+        "title_en",
+        "severity",
+        "active",
+        "has_matcher",
+        "version",
+        "updated_at",
+    ]
     list_filter = ["severity", "active"]
     search_fields = ["code", "title_zh", "title_en"]
     readonly_fields = ["version", "updated_at"]
+
+    @admin.display(description=_("checked automatically"), boolean=True)
+    def has_matcher(self, obj):
+        """A rule whose code has no matcher is published on /rules/ but never fires."""
+        return obj.code in MATCHERS
 
     def get_readonly_fields(self, request, obj=None):
         # The code keys the matcher; renaming it would silently switch the rule off.

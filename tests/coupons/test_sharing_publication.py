@@ -179,6 +179,9 @@ def test_review_queue_approve_and_reject_through_the_ops_admin(client, ops_user)
 
 def test_ops_edit_rule_in_admin_bumps_version(client, ops_user):
     client.force_login(ops_user)
+    assert client.get(reverse("admin:coupons_sharingrule_changelist")).status_code == 200
+    assert client.get(reverse("admin:coupons_sharingdecision_changelist")).status_code == 200
+    assert client.get(reverse("admin:coupons_rulebookversion_changelist")).status_code == 200
     rule = SharingRule.objects.get(code="share_reward_nearby")
     url = reverse("admin:coupons_sharingrule_change", args=[rule.pk])
     assert client.get(url).status_code == 200
