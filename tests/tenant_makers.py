@@ -133,3 +133,40 @@ def _scan_event(merchant, store):
     return ScanEvent.objects.create(
         merchant=merchant, entry_point=entry_point, store=store, customer=customer
     )
+
+
+# --- Orders and payments (issue 4) ----------------------------------------------------------
+
+
+@maker("orders.Order")
+def _order(merchant, store):
+    from orders.models import Channel, Order
+
+    return Order.objects.create(
+        merchant=merchant, store=store, channel=Channel.FACE_TO_FACE, subtotal_fen=1000, total_fen=1000
+    )
+
+
+@maker("orders.Payment")
+def _payment(merchant, store):
+    from orders.models import Payment
+
+    return Payment.objects.create(order=_order(merchant, store), gateway="sandbox", amount_fen=1000)
+
+
+@maker("orders.Refund")
+def _refund(merchant, store):
+    from orders.models import Order, Refund
+
+    payment = _payment(merchant, store)
+    payment.status, payment.transaction_id = "succeeded", f"TX{payment.pk}"
+    payment.save()
+    Order.objects.filter(pk=payment.order_id).update(status="paid", refund_requested_fen=500)
+    return Refund.objects.create(order=payment.order, payment=payment, amount_fen=500)
+
+
+@maker("orders.MerchantPaymentSettings")
+def _payment_settings(merchant, store):
+    from orders.models import MerchantPaymentSettings
+
+    return MerchantPaymentSettings.objects.get_or_create(merchant=merchant)[0]
