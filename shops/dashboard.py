@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -190,78 +190,191 @@ def my_scans(*, merchant, membership, filters) -> tuple[list[str], dict[str, lis
 
 # --- Charts that need orders, bindings, coupons and rebates (other apps) ----------------------
 
+# Orders that were paid, whatever happened to them afterwards (refunds show in the rebates).
+PAID_STATUSES = ("paid", "fulfilled", "completed", "partially_refunded", "refunded")
+
 
 def orders_model():
     Order = model("orders", "Order")
-    return Order if has_fields(Order, "channel", "status", "total_fen", "store") else None
-
-
-def paid_orders(merchant, membership, filters) -> QuerySet | None:
-    """The merchant's orders that were paid in the period (whatever happened to them later)."""
-    Order = orders_model()
-    if Order is None:
-        return None
-    qs = scope_queryset(Order.objects.all(), merchant, membership)
-    time_field = "paid_at" if has_fields(Order, "paid_at") else "created_at"
-    qs = _in_period(qs, time_field, filters).filter(**{f"{time_field}__isnull": False})
-    return _for_store(qs, "store_id", filters), time_field
+    return Order if has_fields(Order, "channel", "status", "total_fen", "store", "paid_at") else None
 
 
 def sales_by_channel(*, merchant, membership, filters):
-    """Paid sales (fen) per channel per bucket. One query."""
-    found = paid_orders(merchant, membership, filters)
-    if found is None:
+    """Paid sales (fen) per channel per bucket: (labels, {channel: values}). One query."""
+    Order = orders_model()
+    if Order is None:
         return None
-    qs, time_field = found
+    qs = _in_period(scope_queryset(Order.objects.all(), merchant, membership), "paid_at", filters)
+    qs = _for_store(qs.filter(status__in=PAID_STATUSES), "store_id", filters)
     rows = (
-        qs.annotate(bucket=TRUNC[filters.bucket](time_field))
+        qs.annotate(bucket=TRUNC[filters.bucket]("paid_at"))
         .values("bucket", "channel")
         .annotate(value=Sum("total_fen"))
         .values("bucket", "channel", "value")
+        .order_by()
     )
     return time_series(rows, filters, key="channel")
 
 
-def bound_online_sales(*, merchant, membership, filters, by: str):
-    """Online sales (fen) of customers bound to a store or staff member, by the attribution copied
-    onto the order when it was paid. `by` is "store" or "staff". One query."""
-    Order = orders_model()
+def attribution_model():
     OrderAttribution = model("attribution", "OrderAttribution")
-    if Order is None or OrderAttribution is None:
+    if not has_fields(OrderAttribution, "order", "basis", "store", "staff", "paid_at"):
         return None
-    return None  # integrated once the attribution app lands its order attribution
+    return OrderAttribution
+
+
+def _staff_name():
+    """A staff member's display name in SQL: display name, else full name, else email."""
+    return Coalesce(
+        NullIf("staff__display_name", Value("")),
+        NullIf("staff__user__first_name", Value("")),
+        "staff__user__email",
+        output_field=CharField(),
+    )
+
+
+def bound_online_sales(*, merchant, membership, filters, by: str, limit: int = 12):
+    """Online sales (fen, net of refunds) of customers bound to a shop, by the attribution copied
+    onto each order when it was paid; `by` is "store" or "staff". Most first. One query."""
+    OrderAttribution = attribution_model()
+    if OrderAttribution is None or orders_model() is None:
+        return None
+    qs = scope_queryset(OrderAttribution.objects.all(), merchant, membership).filter(basis="binding")
+    qs = _for_store(_in_period(qs, "paid_at", filters), "store_id", filters)
+    if by == "staff":
+        qs = qs.filter(staff__isnull=False).annotate(label=_staff_name())
+    else:
+        qs = qs.annotate(label=F("store__name"))
+    rows = (
+        qs.values("label")
+        .annotate(value=Sum(F("order__total_fen") - F("order__refunded_fen")))
+        .order_by("-value", "label")[:limit]
+    )
+    return [(row["label"], int(row["value"] or 0)) for row in rows]
 
 
 def new_bindings_by_store(*, merchant, membership, filters):
-    Binding = model("attribution", "Binding")
-    if Binding is None:
+    """Customers newly bound to each store in the period (bound for the first time, or moved
+    there from another shop), from the append-only binding events. One query."""
+    BindingEvent = model("attribution", "BindingEvent")
+    if not has_fields(BindingEvent, "kind", "store", "occurred_at"):
         return None
-    return None
+    qs = scope_queryset(BindingEvent.objects.all(), merchant, membership).filter(
+        kind__in=["created", "moved"]
+    )
+    qs = _for_store(_in_period(qs, "occurred_at", filters), "store_id", filters)
+    rows = (
+        qs.values("store__name").annotate(n=Count("customer_id", distinct=True)).order_by("-n", "store__name")
+    )
+    return [(row["store__name"], row["n"]) for row in rows[:12]]
 
 
 def coupon_funnel(*, merchant, membership, filters):
+    """Coupons claimed in the period and how many of those were redeemed online and in store
+    (undone redemptions do not count). With a store filter: coupons handed out by or redeemed
+    in that store. One query."""
     Coupon = model("coupons", "Coupon")
-    if Coupon is None:
+    if not has_fields(Coupon, "claimed_at", "store") or not has_fields(
+        model("coupons", "Redemption"), "channel", "undone_at", "store", "coupon"
+    ):
         return None
-    return None
+    qs = _in_period(scope_queryset(Coupon.objects.all(), merchant, membership), "claimed_at", filters)
+    if filters.store_id:
+        qs = qs.filter(Q(store_id=filters.store_id) | Q(redemptions__store_id=filters.store_id))
+    live = Q(redemptions__undone_at__isnull=True)
+    return qs.aggregate(
+        claimed=Count("id", distinct=True),
+        online=Count("id", distinct=True, filter=live & Q(redemptions__channel="checkout")),
+        in_store=Count("id", distinct=True, filter=live & Q(redemptions__channel="counter")),
+    )
 
 
 def rebates(*, merchant, membership, filters):
-    return None
+    """Rebates accrued and clawed back in the period (ledger lines by when they happened) and
+    paid out (statements marked paid in the period). Two queries: ledger and statements."""
+    Line = model("attribution", "RebateLedgerLine")
+    Statement = model("attribution", "RebateStatement")
+    if not has_fields(Line, "kind", "amount_fen", "occurred_at", "store") or not has_fields(
+        Statement, "status", "payable_fen", "paid_at", "store"
+    ):
+        return None
+    lines = _for_store(
+        _in_period(scope_queryset(Line.objects.all(), merchant, membership), "occurred_at", filters),
+        "store_id",
+        filters,
+    ).aggregate(
+        accrued=Sum("amount_fen", filter=Q(kind="accrual")),
+        clawed_back=Sum("amount_fen", filter=Q(kind="clawback")),
+    )
+    paid = _for_store(
+        _in_period(scope_queryset(Statement.objects.all(), merchant, membership), "paid_at", filters),
+        "store_id",
+        filters,
+    ).aggregate(paid=Sum("payable_fen", filter=Q(status="paid")))
+    return {
+        "accrued": int(lines["accrued"] or 0),
+        "clawed_back": abs(int(lines["clawed_back"] or 0)),
+        "paid": int(paid["paid"] or 0),
+    }
 
 
 # --- Small figures for the staff page -----------------------------------------------------------
 
 
-def staff_figures(*, merchant, membership) -> dict:
-    """A staff member's own numbers: customers bound to them (or, before bindings exist,
-    customers reached through their code) and their rebates this month."""
+def month_start(now=None) -> dt.datetime:
+    now = timezone.localtime(now or timezone.now())
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def staff_figures(*, merchant, membership, recent: int = 5) -> dict:
+    """A staff member's own numbers: customers reached through their code, customers bound to
+    them now (with the latest few), their rebates this month, and their counter redemptions this
+    month (with the latest few). A fixed handful of queries; absent apps give None."""
+    since = month_start()
     ScanEvent = model("attribution", "ScanEvent")
-    reached = (
-        scope_queryset(ScanEvent.objects.all(), merchant, membership)
+    figures: dict = {
+        "customers_reached": scope_queryset(ScanEvent.objects.all(), merchant, membership)
         .filter(staff=membership)
         .values("customer_id")
         .distinct()
-        .count()
-    )
-    return {"customers_reached": reached, "bound_customers": None, "rebates_this_month": None}
+        .count(),
+        "bound_customers": None,
+        "customers": [],
+        "rebates_this_month": None,
+        "redemptions_this_month": None,
+        "redemptions": [],
+    }
+    Binding = model("attribution", "Binding")
+    if has_fields(Binding, "staff", "status", "bound_at", "customer"):
+        bound = scope_queryset(Binding.objects.all(), merchant, membership).filter(
+            staff=membership, status="active"
+        )
+        figures["bound_customers"] = bound.count()
+        figures["customers"] = [
+            {"name": str(b.customer), "since": b.bound_at}
+            for b in bound.select_related("customer").order_by("-bound_at")[:recent]
+        ]
+    Line = model("attribution", "RebateLedgerLine")
+    if has_fields(Line, "beneficiary", "staff", "amount_fen", "occurred_at"):
+        total = (
+            scope_queryset(Line.objects.all(), merchant, membership)
+            .filter(beneficiary="staff", staff=membership, occurred_at__gte=since)
+            .aggregate(total=Sum("amount_fen"))["total"]
+        )
+        figures["rebates_this_month"] = int(total or 0)
+    Redemption = model("coupons", "Redemption")
+    if has_fields(Redemption, "staff", "at", "undone_at", "discount_fen", "coupon"):
+        mine = scope_queryset(Redemption.objects.all(), merchant, membership).filter(
+            staff=membership, at__gte=since, undone_at__isnull=True
+        )
+        figures["redemptions_this_month"] = mine.count()
+        figures["redemptions"] = [
+            {
+                "code": r.coupon.code,
+                "name": getattr(r.coupon.definition, "name", ""),
+                "at": r.at,
+                "store": r.store.name if r.store_id else "",
+            }
+            for r in mine.select_related("coupon__definition", "store").order_by("-at")[:recent]
+        ]
+    return figures
