@@ -208,6 +208,13 @@ class CouponDefinition(models.Model):
     per_customer_limit = models.PositiveSmallIntegerField(_("per customer"), default=1)
     stacks = models.BooleanField(_("stacks with other coupons"), default=False)
     restore_on_refund = models.BooleanField(_("give back on refund"), default=True)
+    asks_mobile = models.BooleanField(
+        _("ask for a mobile number"),
+        default=False,
+        help_text=_(
+            "Claiming asks for a mobile number once (e.g. to send a reminder); otherwise no contact details."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

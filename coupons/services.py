@@ -279,7 +279,9 @@ def claimable_reason(definition: CouponDefinition, *, at=None) -> str:
     if not definition.is_active:
         return _("This coupon is no longer offered.")
     campaign = definition.campaign
-    if campaign is not None and not campaign.is_live(at):
+    if campaign is None:
+        return _("This coupon is handed out by our stores.")
+    if not campaign.is_live(at):
         return _("This campaign is not running.")
     if definition.validity == CouponDefinition.Validity.FIXED and definition.valid_until <= at:
         return _("This coupon has expired.")
@@ -295,6 +297,13 @@ def _take_quantity(definition: CouponDefinition, n: int = 1) -> bool:
         .filter(Q(total_quantity__isnull=True) | Q(issued_count__lte=F("total_quantity") - n))
         .update(issued_count=F("issued_count") + n)
     )
+
+
+def set_customer_contact(*, customer: Customer, mobile: str) -> Customer:
+    """Store a mobile number the shopper gave when a coupon asked for one (only if none yet)."""
+    Customer.objects.filter(pk=customer.pk, mobile="").update(mobile=mobile)
+    customer.refresh_from_db(fields=["mobile"])
+    return customer
 
 
 def claim_coupon(*, definition: CouponDefinition, customer: Customer, at=None) -> Coupon:

@@ -170,3 +170,132 @@ def _payment_settings(merchant, store):
     from orders.models import MerchantPaymentSettings
 
     return MerchantPaymentSettings.objects.get_or_create(merchant=merchant)[0]
+
+
+# --- Attribution and rebates (issue 7) -----------------------------------------------------
+
+
+def _attributed_world(merchant, store):
+    """A staff member of `store`, a customer bound to them and one paid online order, accrued."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from attribution.services import touch
+    from attribution.settlement import accrue, policy_for
+    from tests.attribution.factories import paid_order
+
+    staff = factories.MembershipFactory(merchant=merchant, role="staff", stores=[store])
+    customer = factories.CustomerFactory(merchant=merchant)
+    at = timezone.now() - timedelta(hours=1)
+    event = touch(
+        merchant=merchant, customer=customer, store=store, staff=staff, source="scan", occurred_at=at
+    )
+    order = paid_order(merchant, customer, lines=[(None, 10000, 1)], paid_at=at)
+    policy_for(merchant)
+    accrue(merchant=merchant)
+    return {"staff": staff, "customer": customer, "event": event, "order": order}
+
+
+@maker("attribution.Binding")
+def _binding(merchant, store):
+    return _attributed_world(merchant, store)["event"].binding
+
+
+@maker("attribution.BindingEvent")
+def _binding_event(merchant, store):
+    return _attributed_world(merchant, store)["event"]
+
+
+@maker("attribution.OrderAttribution")
+def _order_attribution(merchant, store):
+    return _attributed_world(merchant, store)["order"].attribution
+
+
+@maker("attribution.AttributionPolicy")
+def _attribution_policy(merchant, store):
+    from attribution.services import policy_for
+
+    return policy_for(merchant)
+
+
+@maker("attribution.RebatePolicy")
+def _rebate_policy(merchant, store):
+    from attribution.settlement import policy_for
+
+    return policy_for(merchant)
+
+
+@maker("attribution.RebateLedgerLine")
+def _ledger_line(merchant, store):
+    from attribution.models import RebateLedgerLine
+
+    order = _attributed_world(merchant, store)["order"]
+    return RebateLedgerLine.objects.filter(order=order, beneficiary="store").get()
+
+
+@maker("attribution.RebateStatement")
+def _statement(merchant, store):
+    from attribution.models import RebateStatement
+    from attribution.settlement import refresh_drafts
+
+    _attributed_world(merchant, store)
+    refresh_drafts(merchant=merchant)
+    return RebateStatement.objects.filter(merchant=merchant, store=store, beneficiary="store").get()
+
+
+@maker("attribution.RebateDispute")
+def _dispute(merchant, store):
+    from attribution.settlement import dispute_line
+
+    return dispute_line(line=_ledger_line(merchant, store), comment="This order was not ours")
+
+
+@maker("attribution.RebateRun")
+def _run(merchant, store):
+    from attribution.models import RebateRun
+
+    return RebateRun.objects.create(merchant=merchant, kind="accrue", steps_total=4)
+
+
+# --- Coupons and campaigns (issue 5) --------------------------------------------------------------
+
+
+@maker("coupons.Campaign")
+def _campaign(merchant, store):
+    from tests.coupons.factories import CampaignFactory
+
+    return CampaignFactory(merchant=merchant)
+
+
+@maker("coupons.CouponDefinition")
+def _coupon_definition(merchant, store):
+    from tests.coupons.factories import DefinitionFactory
+
+    definition = DefinitionFactory(merchant=merchant)
+    definition.stores.add(store)
+    return definition
+
+
+@maker("coupons.Coupon")
+def _coupon(merchant, store):
+    from tests.coupons.factories import CouponFactory, DefinitionFactory
+
+    return CouponFactory(definition=DefinitionFactory(merchant=merchant), store=store)
+
+
+@maker("coupons.Redemption")
+def _redemption(merchant, store):
+    from coupons.services import redeem_at_counter
+    from tests.coupons.factories import CouponFactory, DefinitionFactory
+
+    coupon = CouponFactory(definition=DefinitionFactory(merchant=merchant), store=store)
+    return redeem_at_counter(merchant=merchant, code=coupon.code, store=store, staff=None)
+
+
+@maker("coupons.StoreCodeBatch")
+def _store_code_batch(merchant, store):
+    from coupons.services import issue_store_codes
+    from tests.coupons.factories import DefinitionFactory
+
+    return issue_store_codes(definition=DefinitionFactory(merchant=merchant), store=store, quantity=2)

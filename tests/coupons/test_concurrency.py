@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
@@ -25,10 +26,8 @@ def _race(n_workers: int, attempts: list, action):
 
     def run(arg):
         try:
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=10)
-            except threading.BrokenBarrierError:
-                pass
             try:
                 action(arg)
                 outcome = "ok"
