@@ -27,13 +27,20 @@ class CheckoutForm(forms.Form):
     )
     delivery_address = forms.CharField(label=_("Delivery address"), max_length=255, required=False)
     notes = forms.CharField(label=_("Notes"), max_length=255, required=False)
+    coupon = forms.ChoiceField(label=_("Coupon"), required=False, widget=forms.RadioSelect)
     idempotency_key = forms.CharField(
         widget=forms.HiddenInput, max_length=80, initial=lambda: uuid.uuid4().hex
     )
 
-    def __init__(self, *args, pickup_store=None, **kwargs):
+    def __init__(self, *args, pickup_store=None, coupons=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.pickup_store = pickup_store
+        if coupons:
+            self.fields["coupon"].choices = [("", _("No coupon"))] + [
+                (str(c.pk), f"{c.definition} (−¥{c.checkout_discount_fen / 100:.2f})") for c in coupons
+            ]
+        else:
+            del self.fields["coupon"]
         if pickup_store is None:
             self.fields["fulfilment"].choices = [(Fulfilment.DELIVERY, _("Deliver to me"))]
         else:

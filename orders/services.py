@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from attribution.services import attribute_order, touch
+from coupons import services as coupon_services
 from orders.models import (
     Channel,
     Fulfilment,
@@ -32,6 +34,7 @@ from orders.models import (
 from orders.state import record_creation, transition
 from shops import events
 from shops.models import ChannelListing, EntryPoint, Merchant, Store
+from shops.money import allocate
 
 logger = logging.getLogger("midpage.orders")
 
@@ -126,8 +129,13 @@ def create_order(
     delivery_address: str = "",
     notes: str = "",
     idempotency_key: str = "",
+    coupons: list | None = None,
 ) -> Order:
     """Place an order awaiting payment, priced from the channel listings now.
+
+    `coupons` (Coupon objects, ids or codes) are held for the order by the coupons app; their
+    discount is stored on the order and shared over the lines by largest remainder, so line
+    refunds add up to the fen. A coupon that cannot be used raises OrderError, nothing created.
 
     `lines` are dicts {listing_id, quantity, seen_price_fen?}. Guarantees: a listing that is
     unavailable, not the merchant's, not in this channel, or whose price differs from
@@ -179,6 +187,7 @@ def create_order(
             "lines": sorted(clean_lines),
             "contact": [contact_name.strip(), contact_mobile, delivery_address.strip(), notes.strip()],
             "fulfilment": fulfilment,
+            "coupons": [str(getattr(c, "pk", c)) for c in coupons or []],
         }
     )
     if idempotency_key:
@@ -245,6 +254,8 @@ def create_order(
                     for listing, quantity in priced
                 ]
             )
+            if coupons:
+                _apply_coupons(order, coupons)
             record_creation(order)
     except IntegrityError:
         if not idempotency_key:
@@ -254,6 +265,23 @@ def create_order(
             raise
         return existing
     return order
+
+
+def _apply_coupons(order: Order, coupons: list) -> None:
+    try:
+        discount = coupon_services.apply_coupons_to_order(order=order, coupons=coupons)
+    except coupon_services.CouponError as error:
+        raise OrderError(" ".join(str(m) for m in error.messages)) from error
+    discount = min(discount, order.subtotal_fen)
+    if not discount:
+        return
+    order.discount_fen = discount
+    order.total_fen = order.subtotal_fen - discount + order.shipping_fen
+    order.save(update_fields=["discount_fen", "total_fen"])
+    lines = list(order.lines.order_by("pk"))
+    for line, share in zip(lines, allocate(discount, [line.line_total_fen for line in lines]), strict=True):
+        line.discount_fen = share
+    OrderLine.objects.bulk_update(lines, ["discount_fen"])
 
 
 def _line_title(listing: ChannelListing) -> str:
@@ -415,7 +443,20 @@ def apply_payment_notification(
 
 
 def _on_paid(order: Order, payment: Payment) -> None:
-    """What follows a payment, in the same transaction: attribution and the webhook event."""
+    """What follows a payment, in the same transaction: a face-to-face payment binds the shopper
+    to the store (attribution touch, source payment), the order's attribution is fixed, its held
+    coupons are redeemed, and the order.paid event is emitted."""
+    if order.channel == Channel.FACE_TO_FACE and order.customer_id and order.store_id:
+        touch(
+            merchant=order.merchant,
+            customer=order.customer,
+            store=order.store,
+            source="payment",
+            occurred_at=order.paid_at,
+            reference=order.number,
+        )
+    attribute_order(order=order)
+    coupon_services.mark_order_coupons_redeemed(order=order)
     events.emit(
         merchant=order.merchant,
         type="order.paid",
@@ -441,6 +482,7 @@ def cancel_order(*, order: Order, actor=None, actor_label: str = "", note: str =
         order = Order.objects.select_for_update().get(pk=order.pk)
         transition(order, OrderStatus.CANCELLED, actor=actor, actor_label=actor_label, note=note)
         order.payments.filter(status=Payment.Status.PENDING).update(status=Payment.Status.FAILED)
+        coupon_services.release_order_coupons(order=order)
     return order
 
 
@@ -461,6 +503,7 @@ def cancel_unpaid_orders(*, now=None, older_than: timedelta = UNPAID_TIMEOUT) ->
                 continue
             transition(order, OrderStatus.CANCELLED, actor_label=_("system"), note=_("Unpaid for 30 minutes"))
             order.payments.filter(status=Payment.Status.PENDING).update(status=Payment.Status.FAILED)
+            coupon_services.release_order_coupons(order=order)
             count += 1
     return count
 
@@ -626,6 +669,7 @@ def apply_refund_notification(
             note=_("Refund %(no)s: ¥%(amount).2f")
             % {"no": refund.out_refund_no, "amount": refund.amount_fen / 100},
         )
+        coupon_services.on_order_refunded(order=order, refund=refund)
         events.emit(
             merchant=merchant,
             type="order.refunded",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from coupons import services as coupon_services
 from orders import selectors, services
 from orders.forms import CheckoutForm, FaceToFaceForm
 from orders.models import CartItem, Channel, Order, OrderStatus, Payment
@@ -131,10 +132,15 @@ def checkout(request, merchant_slug: str):
     uid = shopper_uid(request)
     store = storefront.current_store(request, merchant)
     items = selectors.cart_items(merchant=merchant, uid=uid)
-    form = CheckoutForm(request.POST or None, pickup_store=store)
+    rows, total = _cart_rows(items)
+    customer = customer_for(merchant=merchant, uid=uid) if items else None
+    coupons = coupon_services.eligible_coupons_for_checkout(
+        customer=customer, store=store, subtotal_fen=total
+    )
+    form = CheckoutForm(request.POST or None, pickup_store=store, coupons=coupons)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        customer = customer_for(merchant=merchant, uid=uid)
+        customer = customer or customer_for(merchant=merchant, uid=uid)
         replay = Order.objects.filter(
             merchant=merchant, idempotency_key=data["idempotency_key"], customer=customer
         ).first()
@@ -162,6 +168,7 @@ def checkout(request, merchant_slug: str):
                 delivery_address=data.get("delivery_address", ""),
                 notes=data.get("notes", ""),
                 idempotency_key=data["idempotency_key"],
+                coupons=[int(data["coupon"])] if data.get("coupon") else None,
             )
         except services.CheckoutProblems as problems:
             _report_problems(request, items, problems.problems)
@@ -175,7 +182,6 @@ def checkout(request, merchant_slug: str):
             return _to_payment(request, order)
     if request.method == "GET" and not items:
         return HttpResponseRedirect(reverse("cart", kwargs={"merchant_slug": merchant.slug}))
-    rows, total = _cart_rows(items)
     return _render(
         request,
         "orders/checkout.html",

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from orders import services
 from orders.models import Channel, Fulfilment, Order, OrderStatus, OrderTransition
@@ -126,7 +126,7 @@ def test_totals_are_a_database_invariant():
 
 def test_illegal_transition_raises_a_clear_error_and_changes_nothing():
     order = online_order()
-    with pytest.raises(IllegalTransition, match="cannot go from"):
+    with translation.override("en"), pytest.raises(IllegalTransition, match="cannot go from"):
         transition(order, OrderStatus.FULFILLED)
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT
