@@ -315,6 +315,8 @@ def claim_coupon(*, definition: CouponDefinition, customer: Customer, at=None) -
     CouponError) changes nothing; emits coupon.claimed.
     """
     now = at or timezone.now()
+    # Fresh state: the caller's copy of the definition or its campaign may be stale.
+    definition = CouponDefinition.objects.select_related("campaign", "merchant").get(pk=definition.pk)
     if customer.merchant_id != definition.merchant_id:
         raise CouponError(_("This coupon is not offered to you."))
     reason = claimable_reason(definition, at=now)
