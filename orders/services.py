@@ -420,6 +420,8 @@ def apply_payment_notification(
         payment.raw_resource = resource
         payment.save(update_fields=["status", "transaction_id", "succeeded_at", "raw_resource"])
         order = Order.objects.select_for_update().get(pk=payment.order_id)
+        # The gateway reports whole seconds: never let the order look paid before it was placed.
+        paid_at = max(paid_at, order.created_at)
         if order.status != OrderStatus.AWAITING_PAYMENT:
             logger.error("order %s was %s when its payment %s arrived", order.number, order.status, reference)
             _record(
@@ -435,7 +437,11 @@ def apply_payment_notification(
             )
             return R.PAID_AFTER_CANCEL
         transition(
-            order, OrderStatus.PAID, actor_label=_("payment gateway"), note=f"{gateway} {transaction_id}"
+            order,
+            OrderStatus.PAID,
+            actor_label=_("payment gateway"),
+            note=f"{gateway} {transaction_id}",
+            at=paid_at,
         )
         _on_paid(order, payment)
         _record(merchant, gateway, envelope, headers, body, resource, reference, R.APPLIED)
@@ -508,18 +514,19 @@ def cancel_unpaid_orders(*, now=None, older_than: timedelta = UNPAID_TIMEOUT) ->
     return count
 
 
-def fulfil_order(*, order: Order, actor=None, note: str = "") -> Order:
+def fulfil_order(*, order: Order, actor=None, note: str = "", at=None) -> Order:
     """Mark a paid order shipped or picked up. Raises IllegalTransition otherwise."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        transition(order, OrderStatus.FULFILLED, actor=actor, note=note)
+        transition(order, OrderStatus.FULFILLED, actor=actor, note=note, at=at)
     return order
 
 
-def complete_order(*, order: Order, actor=None, note: str = "") -> Order:
+def complete_order(*, order: Order, actor=None, note: str = "", at=None) -> Order:
+    """Close a fulfilled order. Raises IllegalTransition otherwise."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        transition(order, OrderStatus.COMPLETED, actor=actor, note=note)
+        transition(order, OrderStatus.COMPLETED, actor=actor, note=note, at=at)
     return order
 
 
@@ -665,6 +672,7 @@ def apply_refund_notification(
         transition(
             order,
             to,
+            at=refund.succeeded_at,
             actor=refund.requested_by,
             note=_("Refund %(no)s: ¥%(amount).2f")
             % {"no": refund.out_refund_no, "amount": refund.amount_fen / 100},

@@ -109,6 +109,7 @@ def build_payment_notification(
     transaction_id: str | None = None,
     trade_state="SUCCESS",
     timestamp=None,
+    success_time=None,
 ) -> v3.SignedMessage:
     """A TRANSACTION.SUCCESS notification for `payment` as WeChat Pay would send it. Tests pass
     another amount, transaction id, state or timestamp to simulate the odd cases."""
@@ -122,7 +123,7 @@ def build_payment_notification(
         "trade_state": trade_state,
         "trade_state_desc": "支付成功" if trade_state == "SUCCESS" else trade_state,
         "bank_type": "OTHERS",
-        "success_time": timezone.localtime().isoformat(timespec="seconds"),
+        "success_time": timezone.localtime(success_time).isoformat(timespec="seconds"),
         "payer": {"openid": "sandbox-openid"},
         "amount": {"total": total, "payer_total": total, "currency": "CNY", "payer_currency": "CNY"},
     }
@@ -133,7 +134,7 @@ def build_payment_notification(
 
 
 def build_refund_notification(
-    refund, *, status="SUCCESS", amount_fen=None, timestamp=None
+    refund, *, status="SUCCESS", amount_fen=None, timestamp=None, success_time=None
 ) -> v3.SignedMessage:
     payment = refund.payment
     resource = {
@@ -143,7 +144,7 @@ def build_refund_notification(
         "out_refund_no": refund.out_refund_no,
         "refund_id": refund.refund_id or f"5030{secrets.token_hex(12)}",
         "refund_status": status,
-        "success_time": timezone.localtime().isoformat(timespec="seconds"),
+        "success_time": timezone.localtime(success_time).isoformat(timespec="seconds"),
         "amount": {
             "total": payment.amount_fen,
             "refund": refund.amount_fen if amount_fen is None else amount_fen,
