@@ -1,0 +1,206 @@
+"""Counter redemptions per second through HTTP under concurrency: the real path (conditional
+UPDATE available → redeemed + partial unique constraint) against a naive read-then-write view,
+same gunicorn, same PostgreSQL, same template. Every code is tried twice at about the same time
+(two counters scanning the same code), so the naive path's race shows up as double redemptions.
+
+Prints attempts/s and redemptions/s of both, their ratio, and how many double redemptions the
+naive check let through (stopped only by the database constraint)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from coupons.models import Coupon, Redemption
+from tests import factories
+from tests.coupons.factories import CouponFactory, DefinitionFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+CODES = int(os.environ.get("BENCH_CODES", "3000"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.coupon_bench_settings",
+        "DATABASE_URL": _database_url(),
+        "DEBUG": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text())
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+class StaffSession:
+    """A signed-in staff member's browser: session cookie, CSRF cookie, plain HTTP/1.1."""
+
+    def __init__(self, port: int, sessionid: str):
+        self.port = port
+        self.cookies = {"sessionid": sessionid}
+        self.request("GET", "/counter/redeem/")  # sets the CSRF cookie
+
+    def request(self, method: str, path: str, body: str = "") -> tuple[int, dict]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if method == "POST":
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar = SimpleCookie()
+            jar.load(header)
+            for key, morsel in jar.items():
+                self.cookies[key] = morsel.value
+        result = response.status, {k.lower(): v for k, v in response.getheaders()}
+        conn.close()
+        return result
+
+
+def _hammer(port: int, sessionids: list[str], path: str, codes: list[str], store_id: int) -> dict:
+    """THREADS threads take codes from one queue in which every code appears twice in a row,
+    so two counters try the same code at about the same time. Runs for SECONDS."""
+    queue = [c for code in codes for c in (code, code)]
+    lock = threading.Lock()
+    position = [0]
+    stats = {"attempts": 0, "ok": 0, "refused": 0, "double": 0, "errors": 0}
+    stop = time.monotonic() + SECONDS
+
+    def worker(i: int) -> None:
+        session = StaffSession(port, sessionids[i % len(sessionids)])
+        while time.monotonic() < stop:
+            with lock:
+                if position[0] >= len(queue):
+                    return
+                code = queue[position[0]]
+                position[0] += 1
+            try:
+                status, headers = session.request("POST", path, f"code={code}&store={store_id}")
+            except OSError:
+                status, headers = 0, {}
+            with lock:
+                stats["attempts"] += 1
+                if status == 200:
+                    stats["ok"] += 1
+                elif status == 409 and headers.get("x-double"):
+                    stats["double"] += 1
+                elif status == 400:
+                    stats["refused"] += 1
+                else:
+                    stats["errors"] += 1
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stats["seconds"] = time.monotonic() - start
+    return stats
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason="benchmark runs on PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_counter_redemption_throughput(server):
+    merchant = factories.MerchantFactory(slug="bench-coupons")
+    store = factories.StoreFactory(merchant=merchant)
+    definition = DefinitionFactory(merchant=merchant, channel="in_store", min_spend_fen=1000, amount_fen=500)
+    real_codes = [CouponFactory(definition=definition).code for _ in range(CODES)]
+    naive_codes = [CouponFactory(definition=definition).code for _ in range(CODES)]
+    sessionids = []
+    for _ in range(2):  # two counters (staff members) in the same store
+        user = factories.member(merchant, role="staff", stores=[store])
+        client = Client()
+        client.force_login(user)
+        sessionids.append(client.cookies["sessionid"].value)
+    port = server
+
+    # Warm up (imports, templates, connections) on a few codes of their own.
+    warm = [CouponFactory(definition=definition).code for _ in range(20)]
+    _hammer(port, sessionids, "/counter/redeem/", warm[:10], store.pk)
+    _hammer(port, sessionids, "/bench/naive-redeem/", warm[10:], store.pk)
+
+    real = _hammer(port, sessionids, "/counter/redeem/", real_codes, store.pk)
+    naive = _hammer(port, sessionids, "/bench/naive-redeem/", naive_codes, store.pk)
+    real_rps, naive_rps = real["attempts"] / real["seconds"], naive["attempts"] / naive["seconds"]
+    redeemed_real = Coupon.objects.filter(code__in=real_codes, status="redeemed").count()
+    real_redemptions = Redemption.objects.filter(coupon__code__in=real_codes, undone_at__isnull=True).count()
+    print(
+        f"\n[bench] counter redeem (conditional UPDATE): {real_rps:7.1f} attempts/s, "
+        f"{real['ok'] / real['seconds']:6.1f} redemptions/s  ({real['attempts']} attempts: {real['ok']} redeemed, "
+        f"{real['refused']} refused as already used, {real['errors']} errors)"
+        f"\n[bench] naive read-then-write:              {naive_rps:7.1f} attempts/s, "
+        f"{naive['ok'] / naive['seconds']:6.1f} redemptions/s  ({naive['attempts']} attempts: {naive['ok']} redeemed, "
+        f"{naive['refused']} refused, {naive['double']} DOUBLE redemptions passed the Python check, "
+        f"{naive['errors']} errors)"
+        f"\n[bench] ratio real/naive attempts per second: {real_rps / naive_rps:5.2f}"
+        f"\n[bench] server: gunicorn 2 sync workers, PostgreSQL, {THREADS} client threads, each code tried "
+        f"twice at once, {SECONDS:.0f} s each"
+    )
+    assert real["errors"] == 0 and naive["errors"] == 0
+    assert real["ok"] > 0 and naive["ok"] > 0
+    # The real path never redeems a code twice: every "redeemed" answer is one coupon, one row.
+    assert real["ok"] == redeemed_real == real_redemptions
+    assert real["ok"] + real["refused"] == real["attempts"]
