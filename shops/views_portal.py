@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shops import charts, dashboard
 from shops.access import backoffice_block_reason
@@ -66,13 +67,10 @@ def _unavailable(cid: str, title: str) -> dict:
     return _chart(cid, title, None, available=False, note=_("Appears once this feature is switched on."))
 
 
-CHANNEL_NAMES = {
-    "online": _("Online"),
-    "in_store": _("In store"),
-    "instore": _("In store"),
-    "store": _("In store"),
-    "f2f": _("Face to face"),
-    "face_to_face": _("Face to face"),
+CHANNEL_NAMES = {  # lazy: translated in the viewer's language at render time
+    "online": gettext_lazy("Online"),
+    "in_store": gettext_lazy("In store"),
+    "face_to_face": gettext_lazy("Face to face"),
 }
 
 
