@@ -552,9 +552,11 @@ def request_refund(
             amount_fen = 0
             by_id = {line.pk: line for line in order.lines.select_for_update()}
             for raw_id, raw_qty in lines.items():
-                line = by_id.get(int(raw_id))
-                quantity = int(raw_qty)
-                if line is None:
+                try:
+                    line, quantity = by_id.get(int(raw_id)), int(raw_qty)
+                except (TypeError, ValueError):
+                    raise RefundNotAllowed(_("Give each line's id and a whole number of units.")) from None
+                if line is None or quantity < 0:
                     raise RefundNotAllowed(_("That line is not in this order."))
                 if quantity == 0:
                     continue

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 
+from django.db import IntegrityError
+
 from orders import services
 from orders.models import PaymentNotification
 from orders.payments import get_gateway, v3
@@ -57,12 +59,18 @@ def handle_notification(
         "headers": {k: v for k, v in dict(headers).items() if k.lower().startswith("wechatpay")},
         "body": body,
     }
-    if event_type.startswith("TRANSACTION."):
-        result = services.apply_payment_notification(**kwargs)
-    elif event_type.startswith("REFUND."):
-        result = services.apply_refund_notification(**kwargs)
-    else:
-        return 400, {"code": "FAIL", "message": "unknown event type"}
+    try:
+        if event_type.startswith("TRANSACTION."):
+            result = services.apply_payment_notification(**kwargs)
+        elif event_type.startswith("REFUND."):
+            result = services.apply_refund_notification(**kwargs)
+        else:
+            return 400, {"code": "FAIL", "message": "unknown event type"}
+    except IntegrityError:
+        # A gateway transaction or refund id already recorded on another payment: never apply
+        # it twice; ops look at the log (the gateway retries, so the evidence comes back).
+        logger.error("conflicting %s notification for merchant %s: %s", gateway_name, merchant.pk, body[:500])
+        return 400, {"code": "FAIL", "message": "conflict"}
     if result in OK:
         return 200, {"code": "SUCCESS", "message": "成功"}
     return 400, {"code": "FAIL", "message": result}

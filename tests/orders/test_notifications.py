@@ -175,3 +175,13 @@ def test_unknown_serial_and_missing_headers_are_refused(client):
         ).status_code
         == 404
     )
+
+
+def test_a_transaction_id_already_used_by_another_payment_is_refused_not_a_500():
+    first = online_order(prices=(100,))
+    second = online_order(prices=(100,))
+    assert notify(pending_payment(first), transaction_id="4200SAME")[0] == 200
+    status, answer = notify(pending_payment(second), transaction_id="4200SAME")
+    assert status == 400 and answer["code"] == "FAIL"
+    second.refresh_from_db()
+    assert second.status == OrderStatus.AWAITING_PAYMENT

@@ -89,3 +89,12 @@ def test_a_failed_refund_releases_its_reservation():
     refund.refresh_from_db()
     assert refund.status == "failed" and order.refund_requested_fen == 0 and line.refunded_quantity == 0
     assert Order.objects.get(pk=order.pk).refundable_fen == 1000
+
+
+@pytest.mark.parametrize("lines", [{"x": 1}, {"1": "two"}, {"999999": 1}])
+def test_malformed_line_refunds_are_clear_errors(lines):
+    order = paid_order(prices=(1000,))
+    with pytest.raises(services.RefundNotAllowed):
+        services.request_refund(order=order, lines=lines)
+    order.refresh_from_db()
+    assert order.refund_requested_fen == 0
