@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coupons.sharing.checker import (
@@ -77,12 +78,31 @@ class Decision:
         """A sentence for the merchant: which rules, which words."""
         if self.allowed:
             return _("This campaign follows the sharing rules.")
-        parts = [f"{f['title']}: “{f['words']}”" for f in self.findings()]
+        words_by_title: dict[str, list[str]] = {}
+        for f in self.findings():
+            words = words_by_title.setdefault(str(f["title"]), [])
+            if f["field"] == MECHANICS_FIELD:
+                shown = _("mechanic “%(flag)s”") % {"flag": _mechanic_label(f["words"])}
+            else:
+                shown = f"“{f['words']}”"
+            if f["words"] and shown not in words:
+                words.append(shown)
+        sep = ", " if (get_language() or "").startswith("en") else "、"
+        parts = [f"{title}: " + sep.join(words) for title, words in words_by_title.items()]
         if self.blocked:
             head = _("This campaign cannot be published because it breaks the sharing rules")
         else:
             head = _("This campaign will be published after a review by the platform")
         return f"{head} — " + "; ".join(parts)
+
+
+def _mechanic_label(flag: str) -> str:
+    try:
+        from coupons.models import Mechanic
+
+        return str(Mechanic(flag).label)
+    except (ImportError, ValueError):
+        return flag
 
 
 def campaign_texts(campaign) -> dict[str, str]:
