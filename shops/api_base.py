@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -341,6 +342,16 @@ class MerchantViewSetMixin:
 
     def get_tenant(self):
         return request_tenant(self.request)
+
+    def initial(self, request, *args, **kwargs):
+        # Date-times in and out of the API are UTC (RFC 3339 with "Z"), whatever the site's zone.
+        timezone.activate(UTC)
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        timezone.deactivate()
+        return response
 
     def get_queryset(self):
         merchant, membership = self.get_tenant()
