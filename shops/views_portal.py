@@ -270,7 +270,7 @@ def portal_links() -> dict:
         "coupons": url_or_none("backoffice:coupons_coupon_changelist"),
         "campaigns": url_or_none("backoffice:coupons_campaign_changelist"),
         "bindings": url_or_none("backoffice:attribution_binding_changelist"),
-        "statements": url_or_none("backoffice:attribution_statement_changelist"),
+        "statements": url_or_none("backoffice:attribution_rebatestatement_changelist"),
         "entry_points": url_or_none("backoffice:shops_entrypoint_changelist"),
         "print": reverse("portal-print"),
         "counter": reverse("counter"),

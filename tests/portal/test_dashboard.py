@@ -105,3 +105,15 @@ def test_query_count_does_not_grow_with_data_and_a_reload_is_served_from_cache(c
     assert many == few
     cached = _queries(client, period="30d")
     assert cached < many  # the charts' queries are cached for a minute
+
+
+def test_dashboard_links_every_back_office_list_that_exists(client, brand):
+    from shops.views_portal import portal_links
+
+    links = portal_links()
+    # Every app has landed its back office: no link may silently vanish through a wrong name.
+    assert all(links.values()), [name for name, url in links.items() if not url]
+    client.force_login(brand.owner)
+    html = client.get(reverse("portal-dashboard")).content.decode()
+    for name in ("orders", "statements", "bindings", "coupons", "customers"):
+        assert links[name] in html
