@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Max
 
 from coupons.sharing.defaults import DEFAULT_RULES
 
@@ -39,8 +40,10 @@ def save_rule(*, rule, actor=None, note: str = ""):
     """
     from coupons.models import RulebookVersion, SharingRule
 
-    latest = RulebookVersion.objects.select_for_update().order_by("-number").first()
-    number = (latest.number if latest else 0) + 1
+    # The first version row is a stable mutex: lock it, then read the latest number with a
+    # fresh query (locking "the latest row" would hand a waiting editor a stale number).
+    list(RulebookVersion.objects.select_for_update().order_by("number")[:1])
+    number = (RulebookVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     rule.version = number
     rule.save()
     snapshot = [r.as_snapshot() for r in SharingRule.objects.order_by("position", "code")]

@@ -242,3 +242,39 @@ def test_coupon_names_of_the_campaign_are_checked_and_publish_flow_refuses():
     assert "转发朋友圈立减10元" in result.message
     record = SharingDecision.objects.get(campaign=campaign)
     assert record.violations[0]["field"] == "coupon_names.0"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_rule_edits_get_consecutive_versions():
+    import threading
+
+    from django.db import connection
+
+    from coupons.sharing.rulebook import seed_default_rules
+
+    seed_default_rules()
+    codes = list(SharingRule.objects.values_list("code", flat=True))
+    errors = []
+    barrier = threading.Barrier(len(codes))
+
+    def edit(code):
+        try:
+            rule = SharingRule.objects.get(code=code)
+            rule.position += 10
+            barrier.wait()
+            save_rule(rule=rule, note=f"{code} moved")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, args=(code,)) for code in codes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    numbers = sorted(RulebookVersion.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, len(codes) + 2))
+    assert sorted(SharingRule.objects.values_list("version", flat=True)) == list(range(2, len(codes) + 2))
