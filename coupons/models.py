@@ -94,6 +94,7 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
                 name="campaign_ends_after_start",
+                violation_error_message=_("The campaign must end after it starts."),
             ),
         ]
 
@@ -233,23 +234,34 @@ class CouponDefinition(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind__in=["amount_off", "cash_voucher"]) | Q(amount_fen__gt=0),
                 name="coupon_def_amount_positive",
+                violation_error_message=_("Give the amount off in fen (more than 0)."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="amount_off") | Q(min_spend_fen__gte=F("amount_fen")),
                 name="coupon_def_min_spend_covers_amount",
+                violation_error_message=_("The minimum spend must be at least the amount off."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="percent_off") | Q(percent_off_bp__gt=0, percent_off_bp__lt=10000),
                 name="coupon_def_percent_in_range",
+                violation_error_message=_(
+                    "Percent off is in basis points between 1 and 9999 (2000 = 20%% off)."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(cap_fen__isnull=True) | Q(cap_fen__gt=0), name="coupon_def_cap_positive"
+                condition=Q(cap_fen__isnull=True) | Q(cap_fen__gt=0),
+                name="coupon_def_cap_positive",
+                violation_error_message=_("The maximum discount must be more than 0, or empty."),
             ),
             models.CheckConstraint(
                 condition=Q(total_quantity__isnull=True) | Q(issued_count__lte=F("total_quantity")),
                 name="coupon_def_issued_within_total",
             ),
-            models.CheckConstraint(condition=Q(per_customer_limit__gte=1), name="coupon_def_limit_positive"),
+            models.CheckConstraint(
+                condition=Q(per_customer_limit__gte=1),
+                name="coupon_def_limit_positive",
+                violation_error_message=_("Each customer must be able to claim at least one."),
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(validity="fixed", valid_until__isnull=False)
@@ -257,6 +269,9 @@ class CouponDefinition(models.Model):
                 )
                 | Q(validity="after_claim", valid_days__gte=1),
                 name="coupon_def_validity_complete",
+                violation_error_message=_(
+                    "Fixed dates need an end after the start; ‘N days after claiming’ needs N ≥ 1."
+                ),
             ),
         ]
 

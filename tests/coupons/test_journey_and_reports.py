@@ -226,3 +226,33 @@ def test_backoffice_publish_blocked_by_sharing_rules(owner):
     assert campaign.status == "draft"
     assert campaign.sharing_decisions.filter(verdict="block").exists()
     assert not Redemption.objects.exists()
+
+
+def test_backoffice_definition_bad_values_get_a_message_not_a_500(owner):
+    client, merchant, store, campaign, in_store = owner
+    data = {
+        "campaign": campaign.pk,
+        "name": "Bad 8折",
+        "kind": "percent_off",
+        "channel": "both",
+        "is_active": "on",
+        "amount_fen": 0,
+        "min_spend_fen": 0,
+        "percent_off_bp": 0,
+        "cap_fen": "",
+        "validity": "after_claim",
+        "valid_from_0": "",
+        "valid_from_1": "",
+        "valid_until_0": "",
+        "valid_until_1": "",
+        "valid_days": 30,
+        "total_quantity": "",
+        "per_customer_limit": 1,
+        "restore_on_refund": "on",
+    }
+    response = client.post(reverse("backoffice:coupons_coupondefinition_add"), data)
+    assert response.status_code == 200 and "basis points" in response.content.decode()
+    data["percent_off_bp"] = 2000
+    response = client.post(reverse("backoffice:coupons_coupondefinition_add"), data)
+    assert response.status_code == 302
+    assert merchant.coupon_definitions.filter(name="Bad 8折", percent_off_bp=2000).exists()
