@@ -222,26 +222,26 @@ def line_chart(
 def funnel_chart(
     steps: Sequence[tuple[str, int]], *, title: str, fmt: Format = _fmt_default, empty: str = "—"
 ) -> SafeString:
-    """A funnel: centred bars narrowing step by step, each with its count and its share of the
-    first step (e.g. claimed → redeemed online / redeemed in store)."""
+    """A funnel: one row per step (e.g. claimed → redeemed online / redeemed in store), its label
+    with the count and share of the first step above a centred bar as wide as that share."""
     steps = list(steps)
     if not steps or steps[0][1] <= 0:
         return _empty(title, empty)
-    width, row_h, gap = 400, 34, 6
+    width, bar_h, row_h = 400, 18, 46
     first = steps[0][1]
     body = []
     for index, (label, value) in enumerate(steps):
-        y = index * (row_h + gap)
+        y = index * row_h
         w = max(width * min(value, first) / first, 2 if value else 0)
         share = f"{100 * value / first:.0f}%"
         colour = PALETTE[index % len(PALETTE)]
         text = f"{_truncate(str(label), width - 150)} · {fmt(value)} ({share})"
         body.append(
-            f'<rect x="{(width - w) / 2:.1f}" y="{y}" width="{w:.1f}" height="{row_h}" rx="4" '
-            f'fill="{colour}" fill-opacity="0.18" stroke="{colour}"/>'
-            f'<text x="{width / 2}" y="{y + row_h / 2 + 4}" text-anchor="middle" fill="#1f2933" {FONT}>'
+            f'<text x="{width / 2}" y="{y + 13}" text-anchor="middle" fill="#1f2933" {FONT}>'
             f"{escape(text)}</text>"
+            f'<rect x="{(width - w) / 2:.1f}" y="{y + 19}" width="{w:.1f}" height="{bar_h}" rx="4" '
+            f'fill="{colour}" fill-opacity="0.25" stroke="{colour}"/>'
         )
-    height = len(steps) * (row_h + gap)
+    height = len(steps) * row_h
     desc = "; ".join(f"{label}: {fmt(value)}" for label, value in steps)
     return _svg(width, height, title, desc, body)
