@@ -503,6 +503,8 @@ def cancel_unpaid_orders(*, now=None, older_than: timedelta = UNPAID_TIMEOUT) ->
         )[:1000]
     )
     for pk in ids:
+        if _paid_at_gateway(pk):
+            continue
         with transaction.atomic():
             order = Order.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
             if order is None or order.status != OrderStatus.AWAITING_PAYMENT:
@@ -512,6 +514,37 @@ def cancel_unpaid_orders(*, now=None, older_than: timedelta = UNPAID_TIMEOUT) ->
             coupon_services.release_order_coupons(order=order)
             count += 1
     return count
+
+
+def _paid_at_gateway(order_id: int) -> bool:
+    """Before giving up on an order, ask the gateway about its pending payments (a notification
+    may be late or lost): a payment the gateway reports as successful is applied, like a
+    notification, and the order is kept. An unreachable gateway keeps the order for the next
+    round. Gateways that cannot be queried (the sandbox) answer None."""
+    from orders.payments import get_gateway
+    from orders.payments.base import GatewayError
+
+    kept = False
+    for payment in Payment.objects.filter(order_id=order_id, status=Payment.Status.PENDING).select_related(
+        "order__merchant"
+    ):
+        try:
+            resource = get_gateway(payment.gateway).query_payment(payment)
+        except GatewayError as error:
+            logger.warning("cannot query payment %s before cancelling: %s", payment.out_trade_no, error)
+            kept = True
+            continue
+        if resource and resource.get("trade_state") == "SUCCESS":
+            result = apply_payment_notification(
+                merchant=payment.order.merchant,
+                gateway=payment.gateway,
+                envelope={"event_type": "QUERY.TRANSACTION"},
+                resource=resource,
+                headers={},
+                body=json.dumps(resource, ensure_ascii=False),
+            )
+            kept = kept or result == R.APPLIED
+    return kept
 
 
 def fulfil_order(*, order: Order, actor=None, note: str = "", at=None) -> Order:

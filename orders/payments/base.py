@@ -15,6 +15,10 @@ class Gateway(Protocol):
     def start_payment(self, payment, *, request=None) -> str:
         """Ask the gateway to collect `payment`; return the URL the shopper goes to next."""
 
+    def query_payment(self, payment) -> dict | None:
+        """The gateway's transaction record for `payment` (as in a notification), or None if
+        this gateway cannot be asked."""
+
     def request_refund(self, refund) -> None:
         """Ask the gateway to refund; the outcome arrives later as a notification."""
 

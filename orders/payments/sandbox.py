@@ -66,6 +66,10 @@ class SandboxGateway:
     def start_payment(self, payment, *, request=None) -> str:
         return reverse("sandbox-cashier", args=[payment.out_trade_no])
 
+    def query_payment(self, payment) -> dict | None:
+        """The sandbox keeps no ledger of its own: its notifications are the only news."""
+        return None
+
     def request_refund(self, refund) -> None:
         """The sandbox accepts every refund and notifies REFUND.SUCCESS shortly after."""
         message = build_refund_notification(refund)

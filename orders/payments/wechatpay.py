@@ -194,6 +194,12 @@ class WechatPayGateway:
         )
         return data["code_url"]
 
+    def query_payment(self, payment) -> dict | None:
+        """GET the transaction by out_trade_no; the signed answer is the same transaction object a
+        notification carries (trade_state, amount, transaction_id, success_time)."""
+        creds = self.credentials(payment.order.merchant)
+        return send(creds, query_order(creds, out_trade_no=payment.out_trade_no))
+
     def request_refund(self, refund) -> None:
         merchant = refund.order.merchant
         creds = self.credentials(merchant)

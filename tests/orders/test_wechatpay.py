@@ -158,3 +158,57 @@ def test_decrypting_with_the_wrong_key_or_tampered_ciphertext_fails():
         v3.decrypt_resource(b"x" * 32, encrypted)
     with pytest.raises(v3.NotificationRejected):
         v3.decrypt_resource(APIV3_KEY.encode(), dict(encrypted, associated_data="refund"))
+
+
+def _stale_wechat_order(merchant):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders import services
+    from orders.models import Order
+
+    order = online_order(merchant, prices=(990,))
+    payment = services.start_payment(order=order, gateway_name="wechatpay")
+    Order.objects.filter(pk=order.pk).update(created_at=timezone.now() - timedelta(minutes=40))
+    return order, payment
+
+
+def test_before_cancelling_the_gateway_is_asked_and_a_lost_notification_is_recovered(monkeypatch):
+    from orders.services import cancel_unpaid_orders
+
+    merchant = factories.MerchantFactory()
+    _account(merchant)
+    order, payment = _stale_wechat_order(merchant)
+    answer = {
+        "out_trade_no": payment.out_trade_no,
+        "transaction_id": "4200LOST",
+        "trade_state": "SUCCESS",
+        "success_time": "2026-11-25T10:00:00+08:00",
+        "amount": {"total": 990, "currency": "CNY"},
+    }
+    asked = []
+    monkeypatch.setattr(wechatpay, "send", lambda creds, req: asked.append(req.path) or answer)
+    assert cancel_unpaid_orders() == 0
+    order.refresh_from_db()
+    assert order.status == "paid" and asked and payment.out_trade_no in asked[0]
+
+
+def test_not_paid_at_the_gateway_is_cancelled_and_an_unreachable_gateway_keeps_the_order(monkeypatch):
+    from orders.services import cancel_unpaid_orders
+
+    merchant = factories.MerchantFactory()
+    _account(merchant)
+    order, _payment = _stale_wechat_order(merchant)
+
+    def down(creds, req):
+        raise GatewayError("timeout")
+
+    monkeypatch.setattr(wechatpay, "send", down)
+    assert cancel_unpaid_orders() == 0
+    order.refresh_from_db()
+    assert order.status == "awaiting_payment"
+    monkeypatch.setattr(wechatpay, "send", lambda creds, req: {"trade_state": "NOTPAY"})
+    assert cancel_unpaid_orders() == 1
+    order.refresh_from_db()
+    assert order.status == "cancelled"
