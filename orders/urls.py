@@ -10,6 +10,7 @@ urlpatterns = [
     path("order/<str:token>/pay/", views.order_pay, name="order-pay"),
     path("order/<str:token>/cancel/", views.order_cancel, name="order-cancel"),
     path("pay/cashier/<str:out_trade_no>/", views.sandbox_cashier, name="sandbox-cashier"),
+    path("pay/wechat/<str:out_trade_no>/", views.wechat_native, name="wechat-native"),
     path("pay/notify/<slug:gateway>/<slug:merchant_slug>/", views.payment_notify, name="payment-notify"),
     path("pay/<str:token>/", views.f2f_pay, name="f2f-pay"),
     path("counter/payments/", views.counter_payments, name="counter-payments"),

@@ -27,6 +27,7 @@ from shops import storefront
 from shops.models import ChannelListing, EntryPoint, Merchant
 from shops.money import format_fen
 from shops.shoppers import customer_for, read_shopper_uid, remember_shopper, shopper_uid
+from shops.views_portal import qr_svg
 
 
 def _shop(slug: str) -> Merchant:
@@ -286,6 +287,27 @@ def sandbox_cashier(request, out_trade_no: str):
         request,
         "orders/sandbox_cashier.html",
         {"payment": payment, "order": order, "merchant": order.merchant},
+    )
+
+
+def wechat_native(request, out_trade_no: str):
+    """WeChat Pay Native: the code_url WeChat gave us, as a QR code to scan with WeChat."""
+    payment = (
+        Payment.objects.select_related("order__merchant")
+        .filter(out_trade_no=out_trade_no, gateway="wechatpay")
+        .first()
+    )
+    if payment is None or not payment.raw_resource.get("code_url"):
+        return render(request, "orders/not_found.html", {}, status=404)
+    return render(
+        request,
+        "orders/wechat_native.html",
+        {
+            "payment": payment,
+            "order": payment.order,
+            "merchant": payment.order.merchant,
+            "qr": qr_svg(payment.raw_resource["code_url"], scale=6),
+        },
     )
 
 

@@ -185,14 +185,18 @@ class WechatPayGateway:
         return Credentials.for_account(account)
 
     def start_payment(self, payment, *, request=None) -> str:
-        """Native payment: WeChat answers with a code_url the shopper's WeChat opens."""
+        """Native payment: WeChat answers with a code_url; our page shows it as a QR code for the
+        shopper's WeChat to scan (kept on the payment, so a reload asks nothing)."""
         merchant = payment.order.merchant
-        creds = self.credentials(merchant)
-        data = send(
-            creds,
-            native_order(creds, payment=payment, description=merchant.name, notify=notify_url(merchant)),
-        )
-        return data["code_url"]
+        if not payment.raw_resource.get("code_url"):
+            creds = self.credentials(merchant)
+            data = send(
+                creds,
+                native_order(creds, payment=payment, description=merchant.name, notify=notify_url(merchant)),
+            )
+            payment.raw_resource = {**payment.raw_resource, "code_url": data["code_url"]}
+            payment.save(update_fields=["raw_resource"])
+        return reverse("wechat-native", args=[payment.out_trade_no])
 
     def query_payment(self, payment) -> dict | None:
         """GET the transaction by out_trade_no; the signed answer is the same transaction object a

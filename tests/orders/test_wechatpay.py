@@ -212,3 +212,24 @@ def test_not_paid_at_the_gateway_is_cancelled_and_an_unreachable_gateway_keeps_t
     assert cancel_unpaid_orders() == 1
     order.refresh_from_db()
     assert order.status == "cancelled"
+
+
+def test_checkout_with_wechat_pay_shows_the_native_code(client, monkeypatch):
+    from django.urls import reverse
+
+    merchant = factories.MerchantFactory()
+    _account(merchant)
+    order = online_order(merchant, prices=(990,))
+    calls = []
+    monkeypatch.setattr(
+        wechatpay,
+        "send",
+        lambda creds, req: calls.append(req) or {"code_url": "weixin://wxpay/bizpayurl?pr=X"},
+    )
+    response = client.post(reverse("order-pay", args=[order.token]))
+    assert response["Location"].startswith("/pay/wechat/")
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "<svg" in page.content.decode()
+    client.post(reverse("order-pay", args=[order.token]))
+    assert len(calls) == 1  # the code is kept: a reload asks WeChat nothing
+    assert calls[0].path == "/v3/pay/transactions/native"
