@@ -84,6 +84,7 @@ def _c(*patterns: str) -> tuple[re.Pattern, ...]:
 
 
 G = gap
+OTHER_ACTION_FREE_GAP = r"(?:(?!报名|下单|购买|消费|注册|关注|扫码|充值|预订|预约|买|满)[^|]){0,12}?"
 EN_SHARE_ACT = en_share_act()
 EN_SHARE_ACT_FEED = en_share_act(EN_FEED)
 EN_SHARE_LOOSE = en_share_act(require_target=False)
@@ -93,8 +94,12 @@ EN_POST_FEED = rf"\b(?:post|posts|posting|posted)\b{G(25)}{EN_FEED}"
 MATCHERS: dict[str, Matcher] = {
     SHARE_FOR_REWARD: Matcher(
         zh=_c(
-            # 分享到朋友圈即可领取 / 转发送 / 转发后到店享8折
-            rf"{SHARE_ACT}{G(12)}{ACQUIRE_REWARD}",
+            # 分享到朋友圈即可领取 / 转发后到店享8折 — a share aimed at the feed or at friends
+            # can be further from its reward than a bare 分享 (which also means "talk about")
+            rf"{SHARE_ACT_TARGETED}{G(20)}{ACQUIRE_REWARD}",
+            rf"{SHARE_ACT}{G(4)}{ACQUIRE_REWARD}",
+            # the condition word belongs to the nearest action: 分享技巧，报名即送 is not a share condition
+            rf"{SHARE_ACT}{OTHER_ACTION_FREE_GAP}(?:即可|就能|就可|便可|后|之后|成功后|完成后|即){G(2)}{ACQUIRE_REWARD}",
             # 转发朋友圈送小吃: an acquiring verb right after the share act is the condition itself
             rf"{SHARE_ACT}(?:即|就|立|可|便|均|都|再)?(?:送|赠|领|得|获|返|减|享|抽|赢|免)",
             # 分享有礼 / 转发有奖 / 晒朋友圈还有小惊喜
@@ -155,7 +160,7 @@ MATCHERS: dict[str, Matcher] = {
     REWARD_GROWS: Matcher(
         zh=_c(
             rf"(?:{SHARE_VERB}|{INVITE}|转){G(4)}越多{G(10)}越(?:多|大|高|优惠|便宜|划算|丰厚|给力)",
-            rf"每(?:成功)?(?:{SHARE_VERB}|{INVITE}|转)(?:成功)?(?:给|到)?(?:{NUM}(?:次|位|个|人|名))?(?:{PEOPLE_NOUN}|群|{MOMENTS})?{G(8)}(?:得|送|加|多|增加|返|奖励|领|再减|再送|积|获|额外)",
+            rf"每(?:多|成功)?(?:{SHARE_VERB}|{INVITE}|转)(?:成功)?(?:给|到)?(?:{NUM}(?:次|位|个|人|名))?(?:{PEOPLE_NOUN}|群|{MOMENTS})?{G(8)}(?:得|送|加|多|增加|返|奖励|领|再减|再送|积|获|额外)",
             rf"(?:{SHARE_VERB}){NUM}次{G(10)}(?:{SHARE_VERB}){NUM}次",
             rf"阶梯{G(10)}(?:{SHARE_VERB}|{INVITE})|(?:{SHARE_VERB}|{INVITE}){G(10)}阶梯",
         ),
@@ -168,7 +173,8 @@ MATCHERS: dict[str, Matcher] = {
     INVITE_TO_UNLOCK: Matcher(
         zh=_c(
             rf"{INVITE}{G(2)}{NUM}(?:位|个|名)?(?:{PEOPLE_NOUN}|人){G(14)}(?:即可|就能|就可|可|才能|便可|即|均可|都能|各|双方)?(?:解锁|{ACQUIRE_REWARD})",
-            rf"{INVITE}(?:成功)?{G(2)}{PEOPLE}{G(10)}(?:助力|砍|点击|注册|关注|下单|扫码|登录|帮){G(10)}(?:解锁|{ACQUIRE_REWARD}|即可|就能)",
+            rf"{INVITE}(?:成功)?{G(2)}{PEOPLE}{G(10)}(?:助力|砍|点击|注册|关注|下单|扫码|登录|帮){G(10)}(?:解锁|{ACQUIRE_REWARD}|{REWARD_NOUN}|即可|就能)",
+            rf"{INVITE}{G(2)}{PEOPLE}{G(4)}(?:助力|帮砍|砍价|砍一刀)",
             rf"(?:{INVITE}|找|叫){G(8)}砍(?:价|一刀|1刀)",
             r"(?:好友|朋友|亲友|盆友)助力|助力(?:解锁|领取|成功|即可|免费|得|值)|砍一刀|帮(?:我|忙)?砍|砍价(?:免费|0元|零元|拿|得|领)|(?:0元|零元|免费)砍",
             r"(?:邀请|邀新|拉新|邀友|推荐好友|推荐朋友)(?:有礼|有奖|返现|得|赚|领|返|送|赢)",
@@ -190,6 +196,7 @@ MATCHERS: dict[str, Matcher] = {
             rf"不(?:{FORWARD}|转|分享|传|扩散)(?:的)?(?:不是|就不是|都不是|枉为|非){G(6)}(?:中国人|人|朋友|兄弟|姐妹|好人|孝子|闺蜜|铁粉|真爱|亲人|国人)",
             rf"不(?:{FORWARD}|转|分享|传|扩散){G(3)}(?:不爱国|没良心|不孝|冷血|没有心|不配|白眼狼)",
             rf"不(?:{FORWARD}|转|分享|传)(?:就|必|会|将|则|者|的人)?(?:倒霉|霉运|后悔|遭殃|出事|厄运|没有?好运|破财|生病|不得好死|全家|一辈子|三年|七年|断)",
+            rf"不(?:{FORWARD}|转|分享|传){G(10)}(?:倒霉|倒大霉|霉运|遭殃|出事|厄运|没有?好运|破财|生病|不得好死|遭报应)",
             rf"(?:{FORWARD}|转|分享|转起来)(?:的人|者|了|此条|这条)?(?:必|就|会|定|一定|将|马上|立马|今年|明天|三天内|七天内|\d+天内)(?:会|能|有|得|交|走)?(?:好运|发财|幸福|平安|走运|暴富|升职|加薪|财运|福报|大吉|顺利|心想事成|有福|转运|鸿运|中奖)",
             r"(?:紧急|火速|速|急|求|务必|大家|马上|立即|立刻|赶紧|帮忙|转发|转)(?:扩散|周知)",
             r"(?:紧急|火速|务必|赶紧)(?:转发|转|分享)(?:出去|起来)?",

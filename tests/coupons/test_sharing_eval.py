@@ -1,7 +1,9 @@
 """The evaluation set: precision and recall per rule; the goal from issue 6 is asserted.
 
-Run with `-s` to see the figures. `split` = dev (used while writing the rules) or holdout
-(not read while tuning); the goal is asserted on the whole set and on each split.
+Run with `-s` to see the figures. `split` = dev (used while writing the rules), holdout
+(measured once before it was read: recall 0.836, 0% allowed flagged), fresh and fresh2
+(written later, each measured once before the general fixes that followed: recall 0.833 and
+0.824, allowed flagged 0% and 9.1%). The goal is asserted on the whole set, dev and holdout.
 """
 
 from pathlib import Path
@@ -33,5 +35,8 @@ def test_checker_meets_the_goal(split):
     print(report.format(f"sharing eval, {split}"))
     for miss in report.misses:
         print("  miss", miss["id"], "want", miss["want"], "got", miss["got"])
+    if split == "all":  # the small sets written after tuning, reported (asserted as part of "all")
+        for later in ("fresh", "fresh2"):
+            print(evaluate([r for r in RECORDS if r["split"] == later]).format(f"sharing eval, {later}"))
     assert report.recall_banned >= 0.95
     assert report.flagged_allowed_rate <= 0.03

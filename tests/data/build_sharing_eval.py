@@ -375,6 +375,49 @@ FRESH = [
 ]
 
 
+# Written after the fixes that followed the `fresh` measurement; measured once, not tuned on.
+FRESH2 = [
+    ("zh", "description", "火锅节开幕，锅底全部半价，酒水买十送二", []),
+    ("zh", "share_text", "和家人一起分享这份团圆的味道", []),
+    ("zh", "description", "新开业的花店，欢迎大家转告亲朋好友来逛逛", []),
+    ("zh", "landing_text", "到店消费满300元，可参加一次幸运转盘抽奖", []),
+    ("zh", "description", "美甲新款上线，首次到店体验价68元", []),
+    ("zh", "description", "本月生日的会员凭身份证到店领取生日礼", []),
+    ("zh", "description", "秋季护肤讲座，美容顾问分享换季保湿技巧，报名即送小样", []),
+    ("zh", "share_text", "好喝到想发朋友圈！", []),
+    ("zh", "description", "把活动链接转发到3个群并截图，即可领取咖啡券", ["share_for_reward"]),
+    ("zh", "description", "朋友圈发布指定文案+九宫格图片，保留一天，到店换取小蛋糕", ["share_for_reward"]),
+    ("zh", "share_text", "分享本店到抖音或小红书，凭链接享受8折", ["share_for_reward"]),
+    ("zh", "description", "点赞满88个，即可获得价值88元代金券", ["likes_collection"]),
+    ("zh", "description", "邀请闺蜜助力3次，免费做一次美甲", ["invite_to_unlock"]),
+    ("zh", "landing_text", "转发给5位好友后，才能领取抽奖机会", ["share_to_unlock"]),
+    ("zh", "share_text", "不转发这条的人，今年都会倒大霉", ["coercive_plea"]),
+    ("zh", "description", "每多分享一个群，多减2元，最多减20元", ["reward_grows_with_shares"]),
+    ("zh", "description", "朋友圈晒出你的新发型，理发费直接打8折", ["share_for_reward"]),
+    ("zh", "description", "轉發到三個群，送飲品一杯", ["share_for_reward"]),
+    ("zh", "description", "转/发/朋/友/圈/免/费/领/取/面/膜", ["share_for_reward"]),
+    ("en", "description", "Grand opening: all noodles half price this Friday.", []),
+    ("en", "share_text", "Share your favourite dish with us in the comments!", []),
+    ("en", "description", "Get a free drink with any set meal before 11am.", []),
+    (
+        "en",
+        "description",
+        "Post a story about us on WeChat Moments and take 15% off your bill.",
+        ["share_for_reward"],
+    ),
+    (
+        "en",
+        "description",
+        "Forward this page to two group chats to claim your voucher.",
+        ["share_for_reward"],
+    ),
+    ("en", "description", "Get 100 likes on your photo and win a spa day.", ["likes_collection"]),
+    ("en", "landing_text", "Only after you share it will the coupon code appear.", ["share_to_unlock"]),
+    ("en", "description", "Invite 4 friends to join and unlock 50% off.", ["invite_to_unlock"]),
+    ("en", "share_text", "Pass this on or face bad luck for a year.", ["coercive_plea"]),
+]
+
+
 def _spaces(text: str) -> str:
     return " ".join(text)
 
@@ -504,10 +547,11 @@ def build() -> list[dict]:
         for field, text, rules in rows:
             add("obfuscated:handwritten", lang, field, text, rules, base)
             base += 1
-    for lang, field, text, rules in FRESH:
-        add("plain", lang, field, text, rules, base)
-        records[-1]["split"] = "fresh"
-        base += 1
+    for split, rows in (("fresh", FRESH), ("fresh2", FRESH2)):
+        for lang, field, text, rules in rows:
+            add("plain", lang, field, text, rules, base)
+            records[-1]["split"] = split
+            base += 1
     for field, text, mechanics, rules in MECHANICS_CASES:
         add(
             "mechanics",
