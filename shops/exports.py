@@ -20,7 +20,6 @@ import zipfile
 
 from django.apps import apps
 from django.core import signing
-from django.core.exceptions import FieldDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -57,19 +56,26 @@ def customer_data_models() -> list[type[models.Model]]:
         if is_tenant_model(model) and not model._meta.proxy
     ]
     direct = [m for m in candidates if m is not Customer and _fk_to(m, Customer)]
-    children = []
-    for model in candidates:
-        if model is Customer or model in direct:
-            continue
-        head = model.tenant_path.split("__", 1)[0]
-        try:
-            field = model._meta.get_field(head)
-        except FieldDoesNotExist:
-            continue
-        if isinstance(field, models.ForeignKey) and field.related_model in direct:
-            children.append(model)
+    children = [
+        model
+        for model in candidates
+        if model is not Customer and model not in direct and _parent_link(model, direct) is not None
+    ]
     order = lambda m: m._meta.label  # noqa: E731
     return [Customer, *sorted(direct, key=order), *sorted(children, key=order)]
+
+
+def _parent_link(model, parents) -> models.ForeignKey | None:
+    """The first foreign key of `model` to one of `parents` (an order line's order, a
+    redemption's coupon, a ledger line's order), preferring the one its tenant_path goes through."""
+    links = [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.ForeignKey) and field.related_model in parents
+    ]
+    head = model.tenant_path.split("__", 1)[0]
+    links.sort(key=lambda field: field.name != head)
+    return links[0] if links else None
 
 
 def table_name(model) -> str:
@@ -100,9 +106,17 @@ def merchant_tables(merchant: Merchant):
         yield model, scope_queryset(model._default_manager.all(), merchant)
 
 
-def customer_tables(customer: Customer):
-    """(model, queryset) of one customer's rows in every customer-data model (for access requests)."""
+def customer_tables(customer: Customer, *, own_records_only: bool = False):
+    """(model, queryset) of one customer's rows in every customer-data model (for access requests).
+
+    `own_records_only` leaves out merchant bookkeeping that merely refers to the customer's
+    records (rebate ledger lines of their orders): tables whose tenant path does not run through
+    the customer's record."""
     for model in customer_data_models():
+        if own_records_only and model is not Customer and not _fk_to(model, Customer):
+            link = _parent_link(model, [m for m in customer_data_models() if _fk_to(m, Customer)])
+            if link.name != model.tenant_path.split("__", 1)[0]:
+                continue
         qs = scope_queryset(model._default_manager.all(), customer.merchant)
         if model is Customer:
             yield model, qs.filter(pk=customer.pk)
@@ -111,10 +125,9 @@ def customer_tables(customer: Customer):
         if links:
             yield model, qs.filter(**{links[0].name: customer})
             continue
-        head = model.tenant_path.split("__", 1)[0]
-        parent = model._meta.get_field(head).related_model
-        parent_link = _fk_to(parent, Customer)[0].name
-        yield model, qs.filter(**{f"{head}__{parent_link}": customer})
+        link = _parent_link(model, [m for m in customer_data_models() if _fk_to(m, Customer)])
+        parent_link = _fk_to(link.related_model, Customer)[0].name
+        yield model, qs.filter(**{f"{link.name}__{parent_link}": customer})
 
 
 def _csv_bytes(header: list[str], rows: list[dict]) -> bytes:

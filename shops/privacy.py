@@ -87,7 +87,7 @@ def requests_of(*, merchant: Merchant, uid: uuid.UUID):
 def data_about(customer: Customer) -> list[tuple[str, list[str], list[dict]]]:
     """(table, columns, rows) of everything held about `customer`, for the shopper to see."""
     out = []
-    for model, queryset in customer_tables(customer):
+    for model, queryset in customer_tables(customer, own_records_only=True):
         fields = export_fields(model)
         rows = [{f.attname: f.value_from_object(obj) for f in fields} for obj in queryset.order_by("pk")]
         if rows:

@@ -105,3 +105,25 @@ def test_export_through_the_api(django_capture_on_commit_callbacks, client):
     assert download.status_code == 200
     _key, no_customers = api_key(a, scopes={"stores": "write"})
     assert key_client(no_customers).post("/api/v1/exports/").status_code == 403
+
+
+def test_export_includes_orders_coupons_and_bindings_of_this_merchant_only(
+    django_capture_on_commit_callbacks,
+):
+    from tests.orders.factories import paid_order
+
+    a, b = _world()
+    mine = paid_order(a, customer=CustomerFactory(merchant=a))
+    theirs = paid_order(b, customer=CustomerFactory(merchant=b))
+    with django_capture_on_commit_callbacks(execute=True):
+        export = exports.request_export(merchant=a)
+    export.refresh_from_db()
+    with export.file.open("rb") as fh:
+        document = json.loads(zipfile.ZipFile(io.BytesIO(fh.read())).read("data.json"))
+    tables = document["tables"]
+    assert {"orders_order", "orders_orderline", "attribution_binding", "coupons_coupon"} <= set(tables)
+    order_ids = {row["id"] for row in tables["orders_order"]}
+    assert mine.pk in order_ids and theirs.pk not in order_ids
+    line_orders = {row["order_id"] for row in tables["orders_orderline"]}
+    assert line_orders <= order_ids
+    assert all("token" not in row for row in tables["orders_order"])

@@ -127,3 +127,33 @@ def test_rejection_needs_a_reason():
     privacy.reject_request(request=request, handled_by=None, note="Outstanding refund")
     request.refresh_from_db()
     assert request.status == "rejected"
+
+
+def test_erasure_masks_order_contacts_but_keeps_amounts(client):
+    from orders.models import Order
+    from tests.orders.factories import paid_order
+
+    merchant = MerchantFactory()
+    uid = uuid.uuid4()
+    customer = CustomerFactory(merchant=merchant, shopper_uid=uid, name="王小明", mobile="13812345678")
+    order = paid_order(merchant, customer=customer)
+    total, lines = order.total_fen, list(order.lines.values_list("line_total_fen", flat=True))
+    request = privacy.submit_request(merchant=merchant, uid=uid, kind="erasure")
+    privacy.fulfil_erasure(request=request, handled_by=None)
+    order = Order.objects.get(pk=order.pk)
+    assert (order.contact_name, order.contact_mobile, order.delivery_address) == ("", "", "")
+    assert order.total_fen == total
+    assert list(order.lines.values_list("line_total_fen", flat=True)) == lines
+    assert order.status == "paid"
+
+
+def test_access_shows_the_shoppers_orders_not_merchant_bookkeeping(client):
+    from tests.orders.factories import paid_order
+
+    merchant = MerchantFactory()
+    uid = uuid.uuid4()
+    customer = CustomerFactory(merchant=merchant, shopper_uid=uid)
+    paid_order(merchant, customer=customer)
+    tables = {name for name, _columns, _rows in privacy.data_about(customer)}
+    assert {"shops_customer", "orders_order", "orders_orderline"} <= tables
+    assert "attribution_rebateledgerline" not in tables
