@@ -207,28 +207,42 @@ def publish_campaign(*, campaign: Campaign, actor) -> PublishResult:
     function returns instead of raising); every status change is recorded.
     """
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.REJECTED):
-            raise ValidationError(_("Only a draft or rejected campaign can be published."))
-        ensure_entry_point(campaign=campaign)
-        decision = None
-        if _module_exists("coupons.sharing"):
-            from coupons import sharing
-
-            check = getattr(sharing, "check_for_publication", None)
-            if check is not None:
-                decision = check(campaign, actor=actor)
-        if decision is not None and getattr(decision, "blocked", False):
-            return PublishResult(status=campaign.status, message=decision.message(), decision=decision)
-        if decision is not None and getattr(decision, "needs_review", False):
-            transition_campaign(campaign=campaign, status=Campaign.Status.IN_REVIEW, actor=actor)
-            return PublishResult(status=campaign.status, message=decision.message(), decision=decision)
-        transition_campaign(campaign=campaign, status=Campaign.Status.PUBLISHED, actor=actor)
-        return PublishResult(
-            status=campaign.status, message=_("The campaign is published."), decision=decision
-        )
+        result = _publish(Campaign.objects.select_for_update().get(pk=campaign.pk), actor)
+    # The caller's copy follows the database (status, review reason, published at).
+    campaign.refresh_from_db(fields=["status", "review_reason", "published_at", "entry_point"])
+    return result
 
 
+def _publish(campaign: Campaign, actor) -> PublishResult:
+    if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.REJECTED):
+        raise ValidationError(_("Only a draft or rejected campaign can be published."))
+    ensure_entry_point(campaign=campaign)
+    decision = None
+    if _module_exists("coupons.sharing"):
+        from coupons import sharing
+
+        check = getattr(sharing, "check_for_publication", None)
+        if check is not None:
+            decision = check(campaign, actor=actor)
+    if decision is not None and getattr(decision, "blocked", False):
+        return PublishResult(status=campaign.status, message=decision.message(), decision=decision)
+    if decision is not None and getattr(decision, "needs_review", False):
+        transition_campaign(campaign=campaign, status=Campaign.Status.IN_REVIEW, actor=actor)
+        return PublishResult(status=campaign.status, message=decision.message(), decision=decision)
+    transition_campaign(campaign=campaign, status=Campaign.Status.PUBLISHED, actor=actor)
+    return PublishResult(status=campaign.status, message=_("The campaign is published."), decision=decision)
+
+
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "share_text",
+    "share_image",
+    "landing_text",
+    "mechanics",
+    "starts_at",
+    "ends_at",
+)
 SHARING_CHECKED_FIELDS = ("title", "description", "share_text", "landing_text", "mechanics")
 
 
@@ -239,11 +253,18 @@ def update_campaign(*, campaign: Campaign, actor=None, **fields) -> Campaign:
     Guarantees: one transaction; the status is never set here (only through transition_campaign).
     """
     with transaction.atomic():
-        before = Campaign.objects.get(pk=campaign.pk)
+        before = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        unknown = set(fields) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not editable here: {sorted(unknown)}")
         for key, value in fields.items():
             setattr(campaign, key, value)
+        # Status and review fields belong to transition_campaign: take the database's values
+        # and never write them from a possibly stale copy.
+        campaign.status, campaign.review_reason = before.status, before.review_reason
+        campaign.published_at = before.published_at
         campaign.full_clean(exclude=["entry_point"])
-        campaign.save()
+        campaign.save(update_fields=[*EDITABLE_FIELDS, "updated_at"])
         changed = any(getattr(before, f) != getattr(campaign, f) for f in SHARING_CHECKED_FIELDS)
         if changed and campaign.status == Campaign.Status.PUBLISHED and _module_exists("coupons.sharing"):
             try:

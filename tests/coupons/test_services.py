@@ -232,3 +232,31 @@ def test_publish_records_status_changes():
         "published",
         "draft",
     ]
+
+
+def test_claim_and_counter_redemption_emit_events_and_bind_the_customer():
+    from attribution.models import Binding
+    from shops.models_api import Event
+
+    definition = DefinitionFactory(channel="in_store")
+    store = StoreFactory(merchant=definition.merchant)
+    staff = MembershipFactory(merchant=definition.merchant, role="staff", stores=[store])
+    customer = CustomerFactory(merchant=definition.merchant)
+    coupon = services.claim_coupon(definition=definition, customer=customer)
+    services.redeem_at_counter(merchant=definition.merchant, code=coupon.code, store=store, staff=staff)
+    types = list(Event.objects.filter(merchant=definition.merchant).values_list("type", flat=True))
+    assert sorted(types) == ["binding.created", "coupon.claimed", "coupon.redeemed"]
+    binding = Binding.objects.get(customer=customer)
+    assert (binding.store, binding.staff, binding.source) == (store, staff, "redemption")
+
+
+def test_editing_a_live_campaign_rechecks_the_sharing_rules():
+    merchant = MerchantFactory()
+    campaign = services.create_campaign(
+        merchant=merchant, title="Summer tea", description="Cold brew is back."
+    )
+    assert services.publish_campaign(campaign=campaign, actor=None).published
+    services.update_campaign(campaign=campaign, actor=None, share_text="转发到朋友圈集满30个赞免费领取")
+    campaign.refresh_from_db()
+    assert campaign.status != "published"
+    assert campaign.status_changes.first().to_status == campaign.status
