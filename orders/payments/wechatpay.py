@@ -99,7 +99,7 @@ def _request(
 
 
 def notify_url(merchant) -> str:
-    base = getattr(settings, "PAYMENT_NOTIFY_BASE_URL", "https://midpage.example.com")
+    base = settings.SITE_URL  # WeChat Pay only posts to a public https URL: set SITE_URL in production
     return base.rstrip("/") + reverse("payment-notify", args=["wechatpay", merchant.slug])
 
 

@@ -233,3 +233,9 @@ def test_checkout_with_wechat_pay_shows_the_native_code(client, monkeypatch):
     client.post(reverse("order-pay", args=[order.token]))
     assert len(calls) == 1  # the code is kept: a reload asks WeChat nothing
     assert calls[0].path == "/v3/pay/transactions/native"
+
+
+def test_notify_url_is_the_public_site_url(settings):
+    settings.SITE_URL = "https://shop.example.cn"
+    merchant = factories.MerchantFactory(slug="chayu-tea")
+    assert wechatpay.notify_url(merchant) == "https://shop.example.cn/pay/notify/wechatpay/chayu-tea/"
