@@ -81,6 +81,9 @@ def test_campaign_end_to_end_report_by_store():
     online_coupon.refresh_from_db()
     assert online_coupon.status == "redeemed"
 
+    from attribution.services import record_scan
+
+    record_scan(entry_point=campaign.entry_point, shopper_uid=customer.shopper_uid, user_agent="test")
     now = timezone.now()
     data = selectors.report(
         merchant=merchant,
@@ -88,7 +91,7 @@ def test_campaign_end_to_end_report_by_store():
         start=now - timezone.timedelta(days=1),
         end=now + timezone.timedelta(days=1),
     )
-    assert (data.claims, data.redeemed_in_store, data.redeemed_online) == (2, 1, 1)
+    assert (data.views, data.claims, data.redeemed_in_store, data.redeemed_online) == (1, 2, 1, 1)
     assert data.discount_fen == 1000 + 2469
     assert (data.orders, data.revenue_fen) == (1, 12345 - 2469)
     [row] = data.by_store
