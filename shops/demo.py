@@ -143,7 +143,11 @@ def seed() -> list[tuple[str, str, str]]:
     from shops import demo_catalog  # catalog, channel prices and QR codes (issue 3)
 
     demo_catalog.seed(merchants)
+    from shops import demo_activity  # 90 days of scans and bindings, so dashboards have history (issue 9)
+
+    demo_activity.seed(merchants)
     for app in DEMO_APPS:
         if importlib.util.find_spec(f"{app}.demo") is not None:
             importlib.import_module(f"{app}.demo").seed(merchants)
+    demo_activity.finish(merchants)
     return logins
