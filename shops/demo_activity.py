@@ -12,6 +12,7 @@ Idempotent: demo scans carry the user agent below; a brand that has them is left
 
 from __future__ import annotations
 
+import logging
 import random
 import uuid
 from datetime import timedelta
@@ -20,6 +21,8 @@ from unittest import mock
 from django.utils import timezone
 
 from shops.models import EntryPoint, Merchant
+
+logger = logging.getLogger(__name__)
 
 USER_AGENT = "midpage-demo"
 DAYS = 90
@@ -70,11 +73,38 @@ def seed(merchants: dict[str, Merchant]) -> None:
 
 
 def finish(merchants: dict[str, Merchant]) -> None:
-    """After every app has seeded: accrue the rebates of the paid orders (safe to run twice)."""
+    """After every app has seeded: accrue the rebates of the paid orders, close the months that
+    have ended (final statements), mark all but the latest month's as paid (so the brand sees
+    paid, final and draft statements), and build this month's drafts. Safe to run twice."""
     try:
         from attribution import settlement
+        from attribution.models import RebateStatement
     except ImportError:  # pragma: no cover
         return
+    now = timezone.now()
     for merchant in merchants.values():
-        if hasattr(settlement, "accrue"):
-            settlement.accrue(merchant=merchant)
+        try:
+            _settle(settlement, RebateStatement, merchant, now)
+        except Exception:  # the demo must not stop `make run`; the rebate app's tests cover it
+            logger.exception("demo: rebate settlement for %s failed", merchant.slug)
+
+
+def _settle(settlement, RebateStatement, merchant: Merchant, now) -> None:
+    settlement.accrue(merchant=merchant, now=now)
+    policy = settlement.policy_for(merchant)
+    periods = []
+    period = settlement.period_containing(kind=policy.period, at=now - timedelta(days=DAYS + 10))
+    while period.end <= now:
+        periods.append(period)
+        period = settlement.period_containing(kind=policy.period, at=period.end)
+    for period in periods:
+        settlement.close_period(merchant=merchant, period_start=period.start, now=now)
+    owner = merchant.memberships.filter(role="owner").select_related("user").first()
+    if periods:
+        unpaid = RebateStatement.objects.filter(merchant=merchant, status="final").exclude(
+            period_start=periods[-1].start
+        )
+        for statement in unpaid:
+            settlement.mark_statement_paid(statement=statement, actor=owner.user if owner else None)
+    if not RebateStatement.objects.filter(merchant=merchant, status="draft").exists():
+        settlement.refresh_drafts(merchant=merchant, now=now)
