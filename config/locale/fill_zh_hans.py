@@ -1219,6 +1219,28 @@ ZH.update(
 )
 
 
+# --- Pass of 11:00 ------------------------------------------------------------------------------
+ZH.update(
+    {
+        "accruals": "计提",
+        "The campaign must end after it starts.": "活动结束时间必须晚于开始时间。",
+        "Give the amount off in fen (more than 0).": "请填写减免金额（分，大于 0）。",
+        "The minimum spend must be at least the amount off.": "最低消费不能低于减免金额。",
+        "Percent off is in basis points between 1 and 9999 (2000 = 20%% off).": "折扣以基点表示，范围 1 到 9999（2000 = 优惠 20%%，即八折）。",
+        "The maximum discount must be more than 0, or empty.": "最高优惠必须大于 0，或留空。",
+        "Each customer must be able to claim at least one.": "每位顾客至少要能领取一张。",
+        "Fixed dates need an end after the start; ‘N days after claiming’ needs N ≥ 1.": "固定日期的结束时间必须晚于开始时间；“领取后 N 天”要求 N ≥ 1。",
+        "mechanic “%(flag)s”": "玩法“%(flag)s”",
+        "Coupon": "优惠券",
+        "No coupon": "不使用优惠券",
+        "Give each line's id and a whole number of units.": "请填写每一行的 ID 和整数件数。",
+        "Order number": "订单号",
+        "Pay with WeChat": "微信支付",
+        "Scan with WeChat to pay. This page moves on once the payment arrives.": "请用微信扫码付款。收到付款后此页面会自动跳转。",
+    }
+)
+
+
 def fill(path: Path = PO) -> list[str]:
     """Fill empty and fuzzy entries of the .po at `path` from ZH; return the msgids still missing."""
     import polib
