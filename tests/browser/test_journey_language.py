@@ -68,6 +68,15 @@ def test_shopper_in_chinese_sees_no_english_ui(live_server, new_page, shop):
     assert "/shop/chayu/" in page.url
     text = page.locator("body").inner_text()
     assert "本店专享" in text and "线上购买" in text
-    leaks = [s for s in english_source_strings() if s in text]
-    assert leaks == []
+    sources = english_source_strings()
+    assert [s for s in sources if s in text] == []
+    # Product, cart and checkout too.
+    page.click("a[href*='/p/']:has-text('Longjing')")
+    page.click("form.add-to-cart button[type=submit]")
+    page.wait_for_load_state()
+    for path, expected in (("/shop/chayu/cart/", "您的购物车"), ("/shop/chayu/checkout/", "提交订单并付款")):
+        page.goto(live_server.url + path)
+        text = page.locator("body").inner_text()
+        assert expected in text, path
+        assert [s for s in sources if s in text] == [], path
     screenshot(page, "journey4_shopper_chinese")
