@@ -245,3 +245,9 @@ def test_header_links_the_cart_when_the_cart_exists(client, shop):
     except NoReverseMatch:
         return
     assert f'href="{cart_url}"' in html
+
+
+def test_header_links_the_shops_coupons_and_my_coupons(client, shop):
+    html = _home(client).content.decode()
+    assert f'href="{reverse("coupon-center", kwargs={"merchant_slug": "chayu"})}"' in html
+    assert f'href="{reverse("my-coupons")}"' in html
