@@ -224,6 +224,12 @@ class RebateLedgerLine(AppendOnlyModel):
     Accrual when an attributed online order is paid (one per order and beneficiary); clawback when
     a refund of it succeeds within the clawback window (one per refund and beneficiary). Both
     uniquenesses are database constraints, so reruns and concurrent runs cannot duplicate a line.
+
+    Referential integrity: lines are only written by `attribution.settlement` from an
+    INSERT … SELECT joining the (FK-checked, append-only, PROTECTed) OrderAttribution rows, which
+    supply merchant, order, store, staff and attribution; so those columns carry no database FK of
+    their own (millions of redundant deferred FK checks at each month's commit otherwise: measured
+    6.8 s of a 24 s accrual of 400k lines). `refund` keeps its database FK.
     """
 
     class Kind(models.TextChoices):
@@ -238,12 +244,18 @@ class RebateLedgerLine(AppendOnlyModel):
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("merchant"),
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     beneficiary = models.CharField(_("beneficiary"), max_length=5, choices=Beneficiary.choices)
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("order")
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("order"),
     )
     refund = models.ForeignKey(
         "orders.Refund",
@@ -259,10 +271,16 @@ class RebateLedgerLine(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("attribution"),
     )
     store = models.ForeignKey(
-        "shops.Store", on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("store")
+        "shops.Store",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("store"),
     )
     staff = models.ForeignKey(
         "shops.Membership",
@@ -271,6 +289,7 @@ class RebateLedgerLine(AppendOnlyModel):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("staff member"),
     )
     base_fen = models.BigIntegerField(_("base (fen)"))
@@ -314,8 +333,10 @@ class RebateLedgerLine(AppendOnlyModel):
         ]
         indexes = [
             models.Index(fields=["merchant", "settles_at"], name="rebate_line_settles"),
-            models.Index(fields=["store", "settles_at"], name="rebate_line_store"),
-            models.Index(fields=["staff", "settles_at"], name="rebate_line_staff"),
+            # A statement's lines: one beneficiary's lines in a settlement range.
+            models.Index(
+                fields=["store", "beneficiary", "staff", "settles_at"], name="rebate_line_statement"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -117,6 +117,14 @@ def _within_days(later_sql: str, earlier_sql: str, days: int) -> str:
     return f"julianday({later_sql}) <= julianday({earlier_sql}) + {int(days)}"
 
 
+def _rowcount(cursor) -> int:
+    """Rows written by the last statement (Python's sqlite3 reports -1 for WITH … INSERT)."""
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT changes()")
+        return cursor.fetchone()[0]
+    return max(cursor.rowcount, 0)
+
+
 def _lock_policy(merchant: Merchant, *, exclusive: bool) -> RebatePolicy:
     """Lock the merchant's policy row for the current transaction: shared by accruals (which may
     run side by side), exclusive for period closes and draft rebuilds."""
@@ -141,47 +149,81 @@ def policy_for(merchant: Merchant) -> RebatePolicy:
 # --- accrual --------------------------------------------------------------------------------------
 
 
-def _accrue_sql(beneficiary: str, policy: RebatePolicy, now: datetime) -> tuple[str, list]:
-    rate_column = "store_rate_bp" if beneficiary == "store" else "staff_rate_bp"
-    default_rate = getattr(policy, rate_column)
-    staff_sql = "a.staff_id" if beneficiary == "staff" else "NULL"
-    staff_filter = "AND a.staff_id IS NOT NULL" if beneficiary == "staff" else ""
-    settles_sql, settles_params = _settles("a.paid_at", policy.closed_until)
+def _accrue_sql(policy: RebatePolicy, now: datetime) -> tuple[str, list]:
+    """One INSERT … SELECT for both beneficiaries: per order, Σ base × rate for the store and the
+    staff rate in one pass over the lines, then one row per beneficiary (staff only when a staff
+    member brought the customer). Orders that already have a line are skipped (NOT EXISTS), and
+    a line that appears meanwhile is skipped by the unique constraint (ON CONFLICT DO NOTHING)."""
+    settles_sql, settles_params = _settles("g.paid_at", policy.closed_until)
     excluded = RebatePolicy.excluded_products.through._meta.db_table
+    columns = (
+        "merchant_id, kind, beneficiary, order_id, refund_id, attribution_id, store_id, staff_id, base_fen, "
+        "rate_bp, amount_fen, occurred_at, settles_at, created_at"
+    )
+    select = """
+        SELECT g.merchant_id, 'accrual', '{ben}', g.order_id, CAST(NULL AS bigint), g.id, g.store_id, {staff}, g.base,
+               CASE WHEN g.min_{ben} = g.max_{ben} THEN g.min_{ben} END,
+               {amount}, g.paid_at, {settles}, %s
+        FROM agg g
+        WHERE {where} AND NOT EXISTS (SELECT 1 FROM {line} e
+                                      WHERE e.order_id = g.order_id AND e.kind = 'accrual' AND e.beneficiary = '{ben}')
+    """
+    parts = []
+    for ben, staff, where in (
+        ("store", "NULL", "g.id IS NOT NULL"),
+        ("staff", "g.staff_id", "g.staff_id IS NOT NULL"),
+    ):
+        parts.append(
+            select.format(
+                ben=ben,
+                staff=staff,
+                amount=_half_up(f"g.w_{ben}", "10000"),
+                settles=settles_sql,
+                where=where,
+                line=LINE,
+            )
+        )
     sql = f"""
-        INSERT INTO {LINE} (merchant_id, kind, beneficiary, order_id, refund_id, attribution_id, store_id,
-                            staff_id, base_fen, rate_bp, amount_fen, occurred_at, settles_at, created_at)
-        SELECT a.merchant_id, 'accrual', %s, a.order_id, NULL, a.id, a.store_id, {staff_sql},
-               SUM(x.base), CASE WHEN MIN(x.rate) = MAX(x.rate) THEN MIN(x.rate) END,
-               {_half_up("SUM(x.base * x.rate)", "10000")}, a.paid_at, {settles_sql}, %s
-        FROM attribution_orderattribution a
-        JOIN (
-            SELECT l.order_id,
-                   CASE WHEN ex.product_id IS NULL THEN l.line_total_fen - l.discount_fen ELSE 0 END AS base,
-                   COALESCE(cr.{rate_column}, %s) AS rate
-            FROM orders_orderline l
-            LEFT JOIN shops_channellisting cl ON cl.id = l.listing_id
-            LEFT JOIN shops_variant v ON v.id = cl.variant_id
-            LEFT JOIN shops_product p ON p.id = v.product_id
-            LEFT JOIN attribution_rebatecategoryrate cr ON cr.policy_id = %s AND cr.category_id = p.category_id
-            LEFT JOIN {excluded} ex ON ex.rebatepolicy_id = %s AND ex.product_id = p.id
-        ) x ON x.order_id = a.order_id
-        WHERE a.merchant_id = %s AND a.earns_rebate {staff_filter} AND a.paid_at <= %s
-          AND NOT EXISTS (SELECT 1 FROM {LINE} e
-                          WHERE e.order_id = a.order_id AND e.kind = 'accrual' AND e.beneficiary = %s)
-        GROUP BY a.id, a.merchant_id, a.order_id, a.store_id, a.staff_id, a.paid_at
+        WITH agg AS (
+            SELECT a.id, a.merchant_id, a.order_id, a.store_id, a.staff_id, a.paid_at, SUM(x.base) AS base,
+                   SUM(x.base * x.store_rate) AS w_store, SUM(x.base * x.staff_rate) AS w_staff,
+                   MIN(x.store_rate) AS min_store, MAX(x.store_rate) AS max_store,
+                   MIN(x.staff_rate) AS min_staff, MAX(x.staff_rate) AS max_staff
+            FROM attribution_orderattribution a
+            JOIN (
+                SELECT l.order_id,
+                       CASE WHEN ex.product_id IS NULL THEN l.line_total_fen - l.discount_fen ELSE 0 END AS base,
+                       COALESCE(cr.store_rate_bp, %s) AS store_rate,
+                       COALESCE(cr.staff_rate_bp, %s) AS staff_rate
+                FROM orders_orderline l
+                LEFT JOIN shops_channellisting cl ON cl.id = l.listing_id
+                LEFT JOIN shops_variant v ON v.id = cl.variant_id
+                LEFT JOIN shops_product p ON p.id = v.product_id
+                LEFT JOIN attribution_rebatecategoryrate cr ON cr.policy_id = %s AND cr.category_id = p.category_id
+                LEFT JOIN {excluded} ex ON ex.rebatepolicy_id = %s AND ex.product_id = p.id
+            ) x ON x.order_id = a.order_id
+            WHERE a.merchant_id = %s AND a.earns_rebate AND a.paid_at <= %s
+              AND NOT EXISTS (SELECT 1 FROM {LINE} e WHERE e.order_id = a.order_id AND e.kind = 'accrual'
+                              AND (e.beneficiary = 'staff' OR a.staff_id IS NULL))
+            GROUP BY a.id, a.merchant_id, a.order_id, a.store_id, a.staff_id, a.paid_at
+        )
+        INSERT INTO {LINE} ({columns})
+        {parts[0]}
+        UNION ALL
+        {parts[1]}
         ON CONFLICT DO NOTHING
-    """  # noqa: S608 - table names and rate column are ours; values are parameters
+    """  # noqa: S608 - table names are ours; values are parameters
     params = [
-        beneficiary,
-        *settles_params,
-        _dt(now),
-        default_rate,
+        policy.store_rate_bp,
+        policy.staff_rate_bp,
         policy.pk,
         policy.pk,
         policy.merchant_id,
         _dt(now),
-        beneficiary,
+        *settles_params,
+        _dt(now),
+        *settles_params,
+        _dt(now),
     ]
     return sql, params
 
@@ -232,16 +274,22 @@ def accrue(*, merchant: Merchant, now: datetime | None = None, run: RebateRun | 
     with transaction.atomic():
         policy = _lock_policy(merchant, exclusive=False)
         steps = [
-            (_("store accruals"), _accrue_sql("store", policy, now)),
-            (_("staff accruals"), _accrue_sql("staff", policy, now)),
+            (_("accruals"), _accrue_sql(policy, now)),
             (_("clawbacks"), _clawback_sql(policy, now)),
         ]
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # Per-order aggregation of a month of lines sorts in memory instead of on disk.
+                cursor.execute("SET LOCAL work_mem = '128MB'")
+                # Accrual is recomputable: a crash right after commit loses nothing a rerun won't
+                # redo, so the commit need not wait for the WAL flush.
+                cursor.execute("SET LOCAL synchronous_commit = off")
             for name, (sql, params) in steps:
                 cursor.execute(sql, params)
-                written += max(cursor.rowcount, 0)
+                count = _rowcount(cursor)
+                written += count
                 if run is not None:
-                    _progress(run, step=name, advance=1, lines=max(cursor.rowcount, 0))
+                    _progress(run, step=name, advance=1, lines=count)
     return written
 
 
@@ -364,26 +412,41 @@ def close_period(
 
 
 def _announce_final(merchant: Merchant, statements: list[RebateStatement]) -> None:
+    """Webhook events for new final statements go out from a task after the close commits
+    (one event per statement; thousands of them must not lengthen the close's transaction)."""
+    ids = [statement.pk for statement in statements]
+    if ids:
+        from attribution.tasks import announce_statements
+
+        transaction.on_commit(lambda: announce_statements.delay(ids))
+
+
+def announce_statements(*, statement_ids: list[int]) -> int:
+    """Emit `statement.finalized` for each final statement (each in its own transaction)."""
     try:
         from shops.events import emit
     except ImportError:  # pragma: no cover
-        return
-    for statement in statements:
-        emit(
-            merchant=merchant,
-            type="statement.finalized",
-            data={
-                "statement_id": statement.pk,
-                "beneficiary": statement.beneficiary,
-                "store_id": statement.store_id,
-                "staff_id": statement.staff_id,
-                "period_start": statement.period_start,
-                "period_end": statement.period_end,
-                "total_fen": statement.total_fen,
-                "payable_fen": statement.payable_fen,
-                "carried_out_fen": statement.carried_out_fen,
-            },
-        )
+        return 0
+    count = 0
+    for statement in RebateStatement.objects.filter(pk__in=statement_ids).exclude(status="draft"):
+        with transaction.atomic():
+            emit(
+                merchant=statement.merchant,
+                type="statement.finalized",
+                data={
+                    "statement_id": statement.pk,
+                    "beneficiary": statement.beneficiary,
+                    "store_id": statement.store_id,
+                    "staff_id": statement.staff_id,
+                    "period_start": statement.period_start,
+                    "period_end": statement.period_end,
+                    "total_fen": statement.total_fen,
+                    "payable_fen": statement.payable_fen,
+                    "carried_out_fen": statement.carried_out_fen,
+                },
+            )
+        count += 1
+    return count
 
 
 def mark_statement_paid(*, statement: RebateStatement, actor=None) -> RebateStatement:
@@ -453,7 +516,7 @@ def _finish(run: RebateRun, *, error: str = "") -> None:
 
 def run_accrual(*, merchant: Merchant, now: datetime | None = None) -> RebateRun:
     """One recorded accrual run: ledger lines, then the open period's drafts."""
-    run = RebateRun.objects.create(merchant=merchant, kind=RebateRun.Kind.ACCRUE, steps_total=4)
+    run = RebateRun.objects.create(merchant=merchant, kind=RebateRun.Kind.ACCRUE, steps_total=3)
     try:
         accrue(merchant=merchant, now=now, run=run)
         drafts = refresh_drafts(merchant=merchant, now=now)
@@ -474,7 +537,7 @@ def run_close(
     if period_start is None:
         period_start = previous_period(kind=policy.period, at=now).start
     run = RebateRun.objects.create(
-        merchant=merchant, kind=RebateRun.Kind.CLOSE, steps_total=4, period_start=period_start
+        merchant=merchant, kind=RebateRun.Kind.CLOSE, steps_total=3, period_start=period_start
     )
     try:
         accrue(merchant=merchant, now=now, run=run)

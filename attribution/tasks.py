@@ -34,3 +34,11 @@ def sweep_bindings() -> dict:
     from attribution.services import sweep_bindings as sweep
 
     return sweep()
+
+
+@shared_task(name="attribution.announce_statements")
+def announce_statements(statement_ids: list[int]) -> int:
+    """Webhook events for statements a close has just made final."""
+    from attribution.settlement import announce_statements as announce
+
+    return announce(statement_ids=statement_ids)
