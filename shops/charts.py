@@ -51,6 +51,12 @@ def _empty(title: str, message: str, width: int = 400, height: int = 80) -> Safe
     )
 
 
+def axis_yuan(fen: int) -> str:
+    """An axis tick in whole yuan ("¥25,000"): ticks are round numbers, so the fen part (cut
+    toward zero) only ever drops digits nobody reads on an axis."""
+    return f"¥{int(fen) // 100:,}"
+
+
 def nice_ceiling(value: int) -> int:
     """The smallest 1, 2 or 5 × 10ⁿ at or above `value` (axis maximum); 1 for zero or less."""
     if value <= 0:
@@ -146,6 +152,7 @@ def stacked_bar_chart(
     *,
     title: str,
     fmt: Format = _fmt_default,
+    axis_fmt: Format | None = None,
     empty: str = "—",
 ) -> SafeString:
     """Vertical bars over time (one per label), each split into the given series, with a legend."""
@@ -153,13 +160,13 @@ def stacked_bar_chart(
     totals = [sum(values[i] for _, values in series) for i in range(len(labels))]
     if not labels or not any(totals):
         return _empty(title, empty)
-    width, height, left, right, plot_top = 400, 210, 62, 396, 24
+    width, height, left, right, plot_top = 400, 210, 76, 396, 24
     plot_h = height - plot_top - 24
     top = nice_ceiling(max(totals))
     slot = (right - left) / len(labels)
     bar_w = max(min(slot * 0.7, 28), 1.5)
     body = _legend([name for name, _ in series], 0)
-    body += _y_axis(top, fmt, left, right, plot_top, plot_h)
+    body += _y_axis(top, axis_fmt or fmt, left, right, plot_top, plot_h)
     for i, label in enumerate(labels):
         y = plot_top + plot_h
         x = left + slot * i + (slot - bar_w) / 2
@@ -187,6 +194,7 @@ def line_chart(
     *,
     title: str,
     fmt: Format = _fmt_default,
+    axis_fmt: Format | None = None,
     empty: str = "—",
 ) -> SafeString:
     """One line per series over the labels (time buckets), with dots and a legend."""
@@ -194,7 +202,7 @@ def line_chart(
     peak = max((max(values) for _, values in series if values), default=0)
     if not labels or peak <= 0:
         return _empty(title, empty)
-    width, height, left, right, plot_top = 400, 210, 62, 390, 24
+    width, height, left, right, plot_top = 400, 210, 76, 390, 24
     plot_h = height - plot_top - 24
     top = nice_ceiling(peak)
     span = max(len(labels) - 1, 1)
@@ -203,7 +211,7 @@ def line_chart(
         return left + (right - left) * (i / span if len(labels) > 1 else 0.5)
 
     body = _legend([name for name, _ in series], 0)
-    body += _y_axis(top, fmt, left, right, plot_top, plot_h)
+    body += _y_axis(top, axis_fmt or fmt, left, right, plot_top, plot_h)
     for index, (name, values) in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         points = [(x_of(i), plot_top + plot_h - plot_h * v / top) for i, v in enumerate(values)]

@@ -138,7 +138,9 @@ def _manager_charts(request, filters) -> tuple[list[dict], list[dict]]:
             _chart(
                 "sales-channel",
                 title,
-                charts.stacked_bar_chart(labels, named, title=title, fmt=format_fen, empty=no_data),
+                charts.stacked_bar_chart(
+                    labels, named, title=title, fmt=format_fen, axis_fmt=charts.axis_yuan, empty=no_data
+                ),
                 rows=rows,
             )
         )

@@ -96,3 +96,13 @@ def test_long_labels_are_cut_to_fit_with_chinese_counted_as_wider():
     cut = charts._truncate("上海市静安区南京西路旗舰店", 80)
     assert cut.endswith("…") and charts.text_width(cut) <= 80
     assert len(charts._truncate("abcdefghijklmnopqrstuvwxyz", 80)) > len(cut)
+
+
+def test_money_axes_use_whole_yuan_so_labels_fit():
+    svg = charts.stacked_bar_chart(
+        ["11-01"], [("online", [4_500_000])], title="t", fmt=format_fen, axis_fmt=charts.axis_yuan
+    )
+    texts = [t.text for t in parse(svg).iter(f"{SVG}text")]
+    assert "¥50,000" in texts and "¥25,000" in texts
+    assert not any(t and t.startswith("¥50,000.") for t in texts)
+    assert charts.axis_yuan(12345) == "¥123"
