@@ -1237,6 +1237,7 @@ ZH.update(
         "Order number": "订单号",
         "Pay with WeChat": "微信支付",
         "Scan with WeChat to pay. This page moves on once the payment arrives.": "请用微信扫码付款。收到付款后此页面会自动跳转。",
+        "All my customers": "我的全部顾客",
     }
 )
 

@@ -90,6 +90,13 @@ def test_staff_see_their_bound_customers_rebates_and_redemptions(client, activit
     assert mine["bound_customers"] == 2
     assert mine["redemptions_this_month"] == 1
     assert mine["rebates_this_month"] > 0
+    # "All my customers" opens the back office's binding list filtered to them.
+    html = client.get(reverse("portal-dashboard")).content.decode()
+    chen = Membership.objects.get(user=activity.staff)
+    link = f"/backoffice/attribution/binding/?staff__id__exact={chen.pk}&status__exact=active"
+    assert link.replace("&", "&amp;") in html
+    listing = client.get(link)
+    assert listing.status_code == 200 and listing.context["cl"].result_count == 2
 
 
 def test_each_chart_is_one_query_whatever_the_volume(client, activity, settings):
