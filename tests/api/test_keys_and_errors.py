@@ -142,3 +142,12 @@ def test_session_member_uses_api_with_csrf(client, merchant, store):
     client.force_login(staff)
     response = client.post("/api/v1/stores/", {"name": "X", "code": "x"}, content_type="application/json")
     assert response.status_code == 403
+
+
+def test_suspended_merchant_keys_stop_working(merchant, store):
+    from shops.services import suspend_merchant
+
+    _key, raw = api_key(merchant)
+    assert key_client(raw).get("/api/v1/stores/").status_code == 200
+    suspend_merchant(merchant=merchant, reason="test")
+    assert key_client(raw).get("/api/v1/stores/").status_code == 401
