@@ -121,3 +121,16 @@ def test_the_customers_record_says_who_brought_them(client, world):
     customer = world["orders"][0].customer
     html = client.get(reverse("backoffice:shops_customer_change", args=[customer.pk])).content.decode()
     assert world["store"].name in html and str(world["alice"]) in html
+
+
+def test_ops_watch_rebate_runs_statements_and_bindings(client, world):
+    from attribution.settlement import run_accrual
+
+    run_accrual(merchant=world["merchant"], now=NOW)
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+    for model in ("rebaterun", "rebatestatement", "binding"):
+        response = client.get(f"/ops/attribution/{model}/")
+        assert response.status_code == 200, model
+    client.force_login(world["owner"])
+    page = client.get(reverse("backoffice:attribution_rebaterun_changelist")).content.decode()
+    assert "3/3 (100%)" in page
