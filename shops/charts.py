@@ -138,8 +138,10 @@ def _y_axis(top: int, fmt: Format, left: int, right: int, plot_top: int, plot_h:
     parts = []
     for fraction in (0, 0.5, 1):
         y = plot_top + plot_h - plot_h * fraction
+        parts.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7eb"/>')
+        if (top * fraction) != int(top * fraction):
+            continue  # half of an odd count (top = 1): a gridline without a misleading label
         parts.append(
-            f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7eb"/>'
             f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#52606d" {FONT}>'
             f"{escape(fmt(int(top * fraction)))}</text>"
         )

@@ -106,3 +106,9 @@ def test_money_axes_use_whole_yuan_so_labels_fit():
     assert "¥50,000" in texts and "¥25,000" in texts
     assert not any(t and t.startswith("¥50,000.") for t in texts)
     assert charts.axis_yuan(12345) == "¥123"
+
+
+def test_an_axis_up_to_one_has_no_half_label():
+    svg = charts.line_chart(["a", "b"], [("scans", [0, 1])], title="t")
+    labels = [t.text for t in parse(svg).iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+    assert labels == ["0", "1"]
