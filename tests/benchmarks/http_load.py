@@ -2,11 +2,81 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+@contextlib.contextmanager
+def gunicorn_server(log_dir: Path, settings_module: str, workers: int = 2) -> Iterator[int]:
+    """Serve the project with gunicorn on a free loopback port against the test database
+    (eager Celery, no Redis), yield the port, stop it afterwards."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DATABASE_URL": _database_url(),
+        "DEBUG": "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    log_path = log_dir / "gunicorn.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "config.wsgi",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                raise RuntimeError("gunicorn did not start: " + log_path.read_text())
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 class Session:

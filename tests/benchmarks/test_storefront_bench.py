@@ -5,81 +5,23 @@ Prints requests per second of the bare view (one indexed query) and of the shopp
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from shops import catalog, entry_points
 from shops.models import ChannelListing, Product, Variant
 from tests import factories
-from tests.benchmarks.http_load import Session, run
+from tests.benchmarks.http_load import Session, gunicorn_server, run
 
-ROOT = Path(__file__).resolve().parents[2]
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    return (
-        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-
-
 @pytest.fixture
 def server(tmp_path):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.benchmarks.bench_settings",
-        "DATABASE_URL": _database_url(),
-        "DEBUG": "0",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
-    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text())
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with gunicorn_server(tmp_path, "tests.benchmarks.bench_settings") as port:
+        yield port
 
 
 @pytest.mark.skipif(
