@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -272,7 +273,7 @@ def statements_csv(statements) -> HttpResponse:
             writer.writerow(
                 [
                     statement.pk,
-                    statement.period_start.date().isoformat(),
+                    timezone.localtime(statement.period_start).date().isoformat(),
                     statement.beneficiary,
                     statement.store,
                     statement.staff or "",

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from attribution.models import AppendOnlyModel
@@ -432,7 +433,8 @@ class RebateStatement(models.Model):
 
     def __str__(self) -> str:
         who = self.staff if self.staff_id else self.store
-        return f"{who} · {self.period_start:%Y-%m-%d}"
+        # Periods start at local midnight; printed in UTC the date would be the day before.
+        return f"{who} · {timezone.localtime(self.period_start):%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
         if self.pk and not self._state.adding:
