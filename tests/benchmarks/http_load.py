@@ -87,11 +87,19 @@ class Session:
         self.cookies: dict[str, str] = {}
 
     def get(self, path: str) -> tuple[int, dict[str, str]]:
+        return self.request("GET", path)
+
+    def request(self, method: str, path: str, body: str = "") -> tuple[int, dict[str, str]]:
+        """One request on a fresh connection; cookies in, cookies kept; a POST is a form post
+        carrying the CSRF cookie's token."""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         headers = {"User-Agent": "midpage-bench/1.0 (iPhone; MicroMessenger)"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        conn.request("GET", path, headers=headers)
+        if method == "POST":
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+        conn.request(method, path, body=body or None, headers=headers)
         response = conn.getresponse()
         response.read()
         for header in response.headers.get_all("Set-Cookie") or []:

@@ -8,11 +8,9 @@ naive check let through (stopped only by the database constraint)."""
 
 from __future__ import annotations
 
-import http.client
 import os
 import threading
 import time
-from http.cookies import SimpleCookie
 
 import pytest
 from django.conf import settings
@@ -20,7 +18,7 @@ from django.test import Client
 
 from coupons.models import Coupon, Redemption
 from tests import factories
-from tests.benchmarks.http_load import gunicorn_server
+from tests.benchmarks.http_load import Session, gunicorn_server
 from tests.coupons.factories import CouponFactory, DefinitionFactory
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
@@ -34,31 +32,13 @@ def server(tmp_path):
         yield port
 
 
-class StaffSession:
+class StaffSession(Session):
     """A signed-in staff member's browser: session cookie, CSRF cookie, plain HTTP/1.1."""
 
     def __init__(self, port: int, sessionid: str):
-        self.port = port
-        self.cookies = {"sessionid": sessionid}
+        super().__init__("127.0.0.1", port)
+        self.cookies["sessionid"] = sessionid
         self.request("GET", "/counter/redeem/")  # sets the CSRF cookie
-
-    def request(self, method: str, path: str, body: str = "") -> tuple[int, dict]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if method == "POST":
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            jar = SimpleCookie()
-            jar.load(header)
-            for key, morsel in jar.items():
-                self.cookies[key] = morsel.value
-        result = response.status, {k.lower(): v for k, v in response.getheaders()}
-        conn.close()
-        return result
 
 
 def _hammer(port: int, sessionids: list[str], path: str, codes: list[str], store_id: int) -> dict:
